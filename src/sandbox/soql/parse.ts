@@ -214,7 +214,9 @@ function condition(soql: string, c: Record<string, unknown>, stripAlias: (p: str
   if ('fn' in c) throw unsupported(soql, 'A function in WHERE');
   if ('valueQuery' in c) throw unsupported(soql, 'A semi-join subquery', 'SELECT');
   const path = stripAlias(String(c.field));
-  const operator = String(c.operator).toUpperCase() as Operator;
+  // `<>` is SOQL's other spelling of `!=`.
+  const written = String(c.operator).toUpperCase();
+  const operator = (written === '<>' ? '!=' : written) as Operator;
   const list = operator === 'IN' || operator === 'NOT IN' || operator === 'INCLUDES' || operator === 'EXCLUDES';
   const rawValues = Array.isArray(c.value) ? (c.value as string[]) : [String(c.value)];
   const types = Array.isArray(c.literalType) ? (c.literalType as LiteralType[]) : rawValues.map(() => c.literalType as LiteralType);
