@@ -227,6 +227,7 @@ function condition(soql: string, c: Record<string, unknown>, stripAlias: (p: str
   const values: Literal[] = rawValues.map((raw, k) => {
     const type = types[k] ?? 'STRING';
     if (type === 'APEX_BIND_VARIABLE') throw malformed(soql, `unexpected token: ':'`, ':');
+    if (type.endsWith('_WITH_CURRENCY_PREFIX')) throw unsupported(soql, 'A currency-prefixed number', raw);
     const lit: Literal = { type, raw };
     if (type === 'STRING') {
       try {
