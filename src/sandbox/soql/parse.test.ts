@@ -43,7 +43,7 @@ describe('parseSoql clauses', () => {
     expect(q.sObject).toBe('Lead');
     expect(q.fields).toEqual(['Id', 'Owner.Name']);
     expect(q.count).toBe(false);
-    const and = q.where as Extract<WhereNode, { kind: 'and' }>;
+    const and = q.where as Extract<WhereNode, { kind: 'and' | 'or' }>;
     const [inCond, dateCond] = and.children as Array<Extract<WhereNode, { kind: 'cond' }>>;
     expect(inCond!.operator).toBe('IN');
     expect(inCond!.values.map((v) => v.text)).toEqual(['a@x', "b'c"]);
