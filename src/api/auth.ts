@@ -1,0 +1,61 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppError, notFound } from '../errors.ts';
+import { findOrgByApiKey, getOrg } from '../db/orgs.ts';
+import type { OrgRow } from '../db/rows.ts';
+import type { ApiContext } from './context.ts';
+
+export type Principal = { kind: 'staff' } | { kind: 'org'; org: OrgRow };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Resolves the bearer token to the staff principal or an organization; 401 otherwise. */
+export async function authenticate(ctx: ApiContext, request: FastifyRequest): Promise<Principal> {
+  const token = bearerToken(request);
+  if (!token) throw new AppError(401, 'unauthorized', 'Missing API token: send "Authorization: Bearer <token>".');
+  const staff = ctx.config.staffToken;
+  if (staff && timingSafeEqual(digest(token), digest(staff))) return { kind: 'staff' };
+  const org = await findOrgByApiKey(ctx.db, token);
+  if (!org) throw new AppError(401, 'unauthorized', 'The API token is not valid.');
+  return { kind: 'org', org };
+}
+
+export function principal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError(401, 'unauthorized', 'Missing API token.');
+  return request.principal;
+}
+
+export function requireStaff(request: FastifyRequest): void {
+  if (principal(request).kind !== 'staff') throw new AppError(403, 'forbidden', 'Only the staff token may do this.');
+}
+
+/**
+ * The organization named in the path, if the token may act on it. Another organization's key gets
+ * the same 404 as an organization that does not exist, so keys reveal nothing about other orgs.
+ */
+export async function orgFromPath(ctx: ApiContext, request: FastifyRequest, orgId: string): Promise<OrgRow> {
+  const who = principal(request);
+  if (!isUuid(orgId)) throw notFound('Organization');
+  if (who.kind === 'org') {
+    if (who.org.id !== orgId.toLowerCase()) throw notFound('Organization');
+    return who.org;
+  }
+  const org = await getOrg(ctx.db, orgId);
+  if (!org) throw notFound('Organization');
+  return org;
+}

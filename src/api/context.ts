@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/engine.ts';
+
+/** What every route needs: the database, the configuration, a logger. */
+export interface ApiContext {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  /** Reports whether the background worker runs (for /readyz); absent in `serve`. */
+  workerRunning?: () => boolean;
+}

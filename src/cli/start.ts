@@ -1,0 +1,115 @@
+/** `leadsync start | serve | worker`: the long-running shapes of runtime.md. */
+import { buildApi } from '../api/server.ts';
+import type { Config } from '../config/config.ts';
+import { saveSecrets, type DataDirSecrets } from '../config/data-dir-secrets.ts';
+import { createOrg, getOrg } from '../db/orgs.ts';
+import { startWorker, type Worker } from '../sync/worker.ts';
+import { startSandbox } from '../sandbox/server.ts';
+import { boot, type Booted } from './boot.ts';
+
+/** SIGTERM/SIGINT: stop claiming, finish or hand back in-flight work, exit within 10 s. */
+function onShutdown(booted: Booted, stops: Array<() => Promise<void>>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    booted.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    for (const s of stops) await s().catch((err) => booted.logger.error({ err }, 'error while stopping'));
+    await booted.shutdown();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+async function listen(booted: Booted, worker: Worker | undefined) {
+  const app = await buildApi({ db: booted.db, config: booted.config, logger: booted.logger, workerRunning: worker ? () => worker.isRunning() : undefined });
+  await app.listen({ port: booted.config.port, host: booted.config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : booted.config.port;
+  return { app, port };
+}
+
+export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean }): Promise<void> {
+  const booted = await boot({ overrides: { PORT: options.port, LEADSYNC_DATA_DIR: options.dataDir } });
+  const stops: Array<() => Promise<void>> = [];
+  const lines: string[] = [];
+  try {
+    if (options.sandbox && !booted.config.salesforce.clientId) {
+      const sandbox = await startSandboxOnFreePort();
+      stops.push(() => sandbox.close());
+      booted.config = withSandbox(booted.config, sandbox);
+      lines.push(`  Salesforce sandbox: ${sandbox.url}  (log in as ${sandbox.username} / ${sandbox.password})`);
+    }
+    const worker = startWorker({ db: booted.db, logger: booted.logger });
+    stops.push(() => worker.stop());
+    const { app, port } = await listen(booted, worker);
+    stops.unshift(() => app.close());
+    const base = booted.config.publicUrl.includes(`:${booted.config.port}`) ? booted.config.publicUrl.replace(`:${booted.config.port}`, `:${port}`) : booted.config.publicUrl;
+    const demo = booted.secrets ? await ensureDemoOrg({ ...booted, secrets: booted.secrets }) : undefined;
+    console.log(
+      [
+        'LeadSync is running.',
+        `  Web UI:             ${base}/`,
+        `  API:                ${base}/api/v1  (docs: ${base}/api/v1/docs)`,
+        ...(demo
+          ? [
+              `  Demo organization:  ${demo.name}  id ${demo.id}`,
+              `  Demo API key:       ${demo.apiKey}`,
+              booted.secretsCreated
+                ? `  Staff token:        ${booted.config.staffToken}  (shown on first start; kept in ${booted.config.dataDir}/secrets.json)`
+                : `  Staff token:        in ${booted.config.dataDir}/secrets.json`,
+            ]
+          : ['  Organizations:      create one with `leadsync org create NAME` or POST /api/v1/orgs (staff token)']),
+        ...lines,
+        booted.config.databaseUrl ? '  Database:           PostgreSQL (DATABASE_URL)' : `  Database:           embedded, in ${booted.config.dataDir}`,
+      ].join('\n'),
+    );
+  } catch (error) {
+    for (const s of stops) await s().catch(() => {});
+    await booted.shutdown();
+    throw error;
+  }
+  onShutdown(booted, stops);
+}
+
+export async function serveCommand(options: { port?: string }): Promise<void> {
+  const booted = await boot({ overrides: { PORT: options.port }, requirePostgres: 'leadsync serve' });
+  const { app, port } = await listen(booted, undefined);
+  booted.logger.info({ port }, 'serving the API');
+  onShutdown(booted, [() => app.close()]);
+}
+
+export async function workerCommand(options: { concurrency: number }): Promise<void> {
+  const booted = await boot({ requirePostgres: 'leadsync worker' });
+  const worker = startWorker({ db: booted.db, logger: booted.logger });
+  booted.logger.info({ concurrency: options.concurrency }, 'worker started');
+  onShutdown(booted, [() => worker.stop()]);
+}
+
+/** The sandbox on its usual port 4010, or any free port when 4010 is taken. */
+async function startSandboxOnFreePort() {
+  try {
+    return await startSandbox({ port: 4010, seed: 'demo' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startSandbox({ port: 0, seed: 'demo' });
+  }
+}
+
+function withSandbox(config: Config, sandbox: { url: string; clientId: string; clientSecret: string }): Config {
+  return { ...config, salesforce: { ...config.salesforce, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, loginUrl: config.salesforce.loginUrl ?? sandbox.url } };
+}
+
+/** The demo organization of the embedded start, created once; its key is kept in the data dir to print. */
+async function ensureDemoOrg(booted: Booted & { secrets: DataDirSecrets }): Promise<{ id: string; name: string; apiKey: string }> {
+  const secrets = booted.secrets;
+  if (secrets.demoOrg && (await getOrg(booted.db, secrets.demoOrg.id))) {
+    return { id: secrets.demoOrg.id, name: 'Demo Company', apiKey: secrets.demoOrg.apiKey };
+  }
+  const { org, apiKey } = await createOrg(booted.db, 'Demo Company');
+  await saveSecrets(booted.config.dataDir, { ...secrets, demoOrg: { id: org.id, apiKey } });
+  return { id: org.id, name: org.name, apiKey };
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Secrets the embedded start generates on first run and keeps in the data directory (mode 0600):
+ * the token-encryption key and the staff token, unless the environment sets them, and the demo
+ * organization's API key so that every start can print it.
+ */
+export interface DataDirSecrets {
+  secretKey: string;
+  staffToken: string;
+  demoOrg?: { id: string; apiKey: string };
+}
+
+export async function loadOrCreateSecrets(dataDir: string): Promise<{ secrets: DataDirSecrets; created: boolean }> {
+  const file = path.join(dataDir, 'secrets.json');
+  try {
+    return { secrets: JSON.parse(await readFile(file, 'utf8')) as DataDirSecrets, created: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secrets: DataDirSecrets = {
+    secretKey: randomBytes(32).toString('base64'),
+    staffToken: `lss_${randomBytes(24).toString('base64url')}`,
+  };
+  await saveSecrets(dataDir, secrets);
+  return { secrets, created: true };
+}
+
+export async function saveSecrets(dataDir: string, secrets: DataDirSecrets): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(path.join(dataDir, 'secrets.json'), JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+}

@@ -1,0 +1,50 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './engine.ts';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+/** Arbitrary constant: the advisory lock that serializes migrators across processes. */
+const MIGRATION_LOCK = 7_245_100_001;
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export async function listMigrations(): Promise<Migration[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+  return Promise.all(
+    files.map(async (name) => ({ id: Number(name.split('_')[0]), name, sql: await readFile(MIGRATIONS_DIR + name, 'utf8') })),
+  );
+}
+
+/**
+ * Applies pending migrations in order, each in its own transaction, under an advisory lock so that
+ * several processes starting at once apply each migration exactly once. Returns the names applied.
+ */
+export async function migrate(db: Database): Promise<string[]> {
+  const migrations = await listMigrations();
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`create table if not exists leadsync_migrations (
+      id integer primary key, name text not null, applied_at timestamptz not null default now())`);
+    const done = new Set((await tx.query<{ id: number }>('select id from leadsync_migrations')).rows.map((r) => r.id));
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      await execScript(tx, m.sql);
+      await tx.query('insert into leadsync_migrations (id, name) values ($1, $2)', [m.id, m.name]);
+      applied.push(m.name);
+    }
+    return applied;
+  });
+}
+
+/** Runs a multi-statement script statement by statement (extended protocol takes one at a time). */
+async function execScript(tx: { query: Database['query'] }, sql: string): Promise<void> {
+  const withoutComments = sql.replace(/--[^\n]*/g, '');
+  for (const statement of withoutComments.split(/;\s*(?:\n|$)/)) {
+    if (statement.trim()) await tx.query(statement);
+  }
+}

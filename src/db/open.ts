@@ -1,0 +1,39 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Database } from './engine.ts';
+import { migrate } from './migrate.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+
+export interface OpenOptions {
+  /** PostgreSQL URL; undefined selects embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite directory (the data dir holds it under `pgdata/`); undefined keeps PGlite in memory. */
+  dataDir?: string;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+/** Opens the configured engine and brings its schema up to date. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  let db: Database;
+  if (options.databaseUrl) {
+    db = await openPostgres(options.databaseUrl);
+  } else {
+    let dir: string | undefined;
+    if (options.dataDir !== undefined) {
+      dir = path.join(options.dataDir, 'pgdata');
+      await mkdir(dir, { recursive: true });
+    }
+    db = await openPglite(dir);
+  }
+  if (options.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+  return db;
+}

@@ -1,0 +1,101 @@
+/**
+ * Writing leads and messages: validation against the organization's data model, upsert by email,
+ * and marking the lead for sync in the same transaction as the change.
+ */
+import { AppError, notFound, validationFailed } from '../errors.ts';
+import type { Database, Queryable } from '../db/engine.ts';
+import { isUniqueViolation } from '../db/engine.ts';
+import { listCustomFields } from '../db/custom-fields.ts';
+import { applyPatch, getLead, getLeadByEmail, insertLead, replaceLeadFields, sameFields, type FieldPatch } from '../db/leads.ts';
+import { insertMessage } from '../db/messages.ts';
+import type { LeadRow, MessageRow } from '../db/rows.ts';
+import { markLeadForSync } from '../db/sync-queue.ts';
+import { dataModel, validateFieldWrites, type FieldDefinition, type FieldType } from './data-model.ts';
+
+export interface LeadServiceOptions {
+  debounceMs: number;
+}
+
+export async function orgDataModel(db: Queryable, orgId: string): Promise<Map<string, FieldDefinition>> {
+  const custom = await listCustomFields(db, orgId);
+  return dataModel(custom.map((f) => ({ key: f.key, label: f.label, type: f.type as FieldType, builtin: false, read_only: false })));
+}
+
+/** Validates API input against the data model, throwing the API's 400s. */
+export async function validateLeadFields(db: Queryable, orgId: string, input: Record<string, unknown>): Promise<FieldPatch> {
+  const result = validateFieldWrites(await orgDataModel(db, orgId), input);
+  if ('patch' in result) return result.patch;
+  const { error } = result;
+  if (error.code === 'validation_failed') return Promise.reject(validationFailed(error.fields));
+  const keys = error.keys.join(', ');
+  const message =
+    error.code === 'unknown_field'
+      ? `Unknown field(s): ${keys}. Add custom fields to the data model first (POST /data-model/fields).`
+      : `Read-only field(s): ${keys}. These are maintained by LeadSync from Salesforce.`;
+  throw new AppError(400, error.code, message, { fields: Object.fromEntries(error.keys.map((k) => [`fields.${k}`, error.code])) });
+}
+
+export interface LeadWriteResult {
+  lead: LeadRow;
+  created: boolean;
+  changed: boolean;
+}
+
+/** Upserts by email (case-insensitive); without an email, creates. */
+export async function upsertLead(db: Database, orgId: string, input: Record<string, unknown>, options: LeadServiceOptions): Promise<LeadWriteResult> {
+  const patch = await validateLeadFields(db, orgId, input);
+  // Two concurrent creates with one email: the loser hits the unique index and retries as an update.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        const existing = typeof patch.email === 'string' ? await getLeadByEmail(tx, orgId, patch.email, true) : undefined;
+        if (existing) return updateLocked(tx, existing, patch, options);
+        const lead = await insertLead(tx, orgId, applyPatch({}, patch));
+        await markLeadForSync(tx, orgId, lead.id, options.debounceMs);
+        return { lead: { ...lead, sync_status: 'pending' }, created: true, changed: true };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= 2) throw error;
+    }
+  }
+}
+
+export async function patchLead(db: Database, orgId: string, leadId: string, input: Record<string, unknown>, options: LeadServiceOptions): Promise<LeadWriteResult> {
+  const patch = await validateLeadFields(db, orgId, input);
+  try {
+    return await db.transaction(async (tx) => {
+      const lead = await getLead(tx, orgId, leadId, true);
+      if (!lead) throw notFound('Lead');
+      return updateLocked(tx, lead, patch, options);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError(409, 'conflict', 'Another lead of this organization has that email address.');
+    throw error;
+  }
+}
+
+async function updateLocked(tx: Queryable, lead: LeadRow, patch: FieldPatch, options: LeadServiceOptions): Promise<LeadWriteResult> {
+  const fields = applyPatch(lead.fields, patch);
+  // An update that changes nothing is accepted but costs no sync work.
+  if (sameFields(fields, lead.fields)) return { lead, created: false, changed: false };
+  const updated = await replaceLeadFields(tx, lead, fields);
+  await markLeadForSync(tx, lead.org_id, lead.id, options.debounceMs);
+  return { lead: { ...updated, sync_status: 'pending' }, created: false, changed: true };
+}
+
+export async function addMessage(
+  db: Database,
+  orgId: string,
+  leadId: string,
+  message: Pick<MessageRow, 'role' | 'channel' | 'text'> & { sent_at?: string },
+  options: LeadServiceOptions,
+): Promise<MessageRow> {
+  return db.transaction(async (tx) => {
+    const lead = await getLead(tx, orgId, leadId, true);
+    if (!lead) throw notFound('Lead');
+    const row = await insertMessage(tx, { ...message, org_id: orgId, lead_id: leadId });
+    await tx.query('update leads set updated_at = now() where id = $1', [leadId]);
+    await markLeadForSync(tx, orgId, leadId, options.debounceMs);
+    return row;
+  });
+}
