@@ -105,7 +105,8 @@ export function normalizeValue(field: FieldDefinition, value: unknown): { value:
       const text = field.type === 'email' ? value.trim() : value;
       if (max !== undefined && text.length > max) return { problem: `must be at most ${max} characters` };
       if (field.type === 'email' && !isValidEmail(text)) return { problem: 'must be a valid email address' };
-      if ((field.type === 'url' || field.type === 'phone') && /\s/.test(text.trim()) ) return { problem: `must be a ${field.type} without spaces` };
+      if (field.type === 'url' && /\s/.test(text.trim())) return { problem: 'must be a URL without spaces' };
+      if (field.type === 'phone' && !/^[0-9+()./\s-]*[0-9][0-9+()./\s-]*(\s*(x|ext\.?)\s*[0-9]+)?$/i.test(text)) return { problem: 'must be a phone number (digits, spaces, + ( ) - .)' };
       const prefix = ID_PREFIX[field.key];
       if (prefix !== undefined && (!SALESFORCE_ID.test(text) || !text.startsWith(prefix))) {
         return { problem: `must be a Salesforce id (15 or 18 characters starting with ${prefix})` };
