@@ -14,6 +14,7 @@ import { dataModelRoutes } from './routes/data-model.ts';
 import { healthRoutes } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -75,6 +76,7 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   });
 
   healthRoutes(app, ctx);
+  metricsRoutes(app, ctx);
   orgRoutes(app, ctx);
   dataModelRoutes(app, ctx);
   leadRoutes(app, ctx);

@@ -117,3 +117,34 @@ describe('rate limits', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe('metrics', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('serves Prometheus metrics to the staff token only, with queue depth per organization', async () => {
+    const org = await api.createOrg();
+    await api.call('POST', `/api/v1/orgs/${org.id}/leads`, { token: org.apiKey, body: { fields: { email: 'm@example.com' } } });
+    expect((await api.call('GET', '/metrics', { token: null })).status).toBe(401);
+    expect((await api.call('GET', '/metrics', { token: org.apiKey })).status).toBe(401);
+    const res = await api.call('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(`leadsync_sync_queue_depth{org="${org.id}"} 1`);
+    expect(res.body).toContain('leadsync_records_pushed_total');
+  });
+});
+
+describe('open metrics', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ LEADSYNC_METRICS_OPEN: 'true' });
+  });
+  afterAll(() => api.close());
+
+  it('serves /metrics without a token when LEADSYNC_METRICS_OPEN=true', async () => {
+    expect((await api.call('GET', '/metrics', { token: null })).status).toBe(200);
+  });
+});
