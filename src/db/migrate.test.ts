@@ -18,7 +18,7 @@ describe(`migrations (${engineName})`, () => {
     expect(await migrate(database.db)).toEqual([]);
   });
 
-  it.runIf(database?.url !== undefined || engineName === 'postgres')('is safe when several processes migrate at once', async () => {
+  it.runIf(engineName === 'postgres')('is safe when several processes migrate at once', async () => {
     // Fresh database, then five connections racing to migrate it: each migration applies exactly once.
     const fresh = await createTestDatabase();
     await fresh.db.query('drop schema public cascade');
