@@ -31,3 +31,12 @@ export class RecordError extends SalesforceError {
 }
 
 export const notFound = () => new SalesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
+
+/**
+ * Record errors (DML) carry `fields` even when empty, as Salesforce's SaveResult-derived errors do;
+ * request errors (session, limits, not found) are just `message` and `errorCode`.
+ */
+export function errorBody(e: SalesforceError): unknown {
+  if (e instanceof RecordError || e.fields.length) return e.toBody();
+  return [{ message: e.message, errorCode: e.errorCode }];
+}

@@ -4,7 +4,7 @@
  */
 import { handleBulk } from './bulk.ts';
 import { deleteRecord, findForWrite, insertRecord, objectOrThrow, updateRecord } from './dml.ts';
-import { RecordError, RequestError, notFound } from './errors.ts';
+import { RecordError, RequestError, errorBody, notFound } from './errors.ts';
 import { faultError, lockMessage } from './faults.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceError, type ObjectDef, type SRecord } from './interfaces.ts';
@@ -103,7 +103,7 @@ export function dispatch(state: SandboxState, req: RestRequest): RestResponse {
   const [head] = parts;
   if (!head) {
     if (method !== 'GET') throw methodNotAllowed(method);
-    return { status: 200, body: resources(req.version) };
+    return { status: 200, body: { ...resources(req.version), identity: state.idUrl(req.userId) } };
   }
   switch (head) {
     case 'limits':
@@ -399,7 +399,7 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
         res = dispatch(state, { ...req, method: s.method.toUpperCase(), path: m[2] ?? '', query, body: subBody, headers, version: m[1], fault: undefined });
       } catch (e) {
         if (!(e instanceof SalesforceError)) throw e;
-        res = { status: e.status, body: e.toBody() };
+        res = { status: e.status, body: errorBody(e) };
       }
       if (res.status >= 400) failed = true;
       else results.set(s.referenceId, res.body ?? {});

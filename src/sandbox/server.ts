@@ -6,7 +6,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerControl, resetState } from './control.ts';
-import { RequestError } from './errors.ts';
+import { errorBody, RequestError } from './errors.ts';
 import { faultError, type FaultKind } from './faults.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceError } from './interfaces.ts';
@@ -133,7 +133,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       });
     } catch (e) {
       if (!(e instanceof SalesforceError)) throw e;
-      res = { status: e.status, body: e.toBody() };
+      res = { status: e.status, body: errorBody(e) };
     }
     if (drop) {
       // The write is committed; the client never hears back.
