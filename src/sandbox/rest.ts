@@ -227,11 +227,14 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
   const v = req.version;
   const dml = state.dml(v);
   const ctx = writeContext(state, req);
-  if (req.method === 'GET') {
+  // Retrieve: GET with ?ids=&fields=, or POST {ids, fields} for id lists too long for a URL.
+  if (rest.length === 1 && (req.method === 'GET' || req.method === 'POST')) {
     const o = objectOrThrow(state.store, rest[0]);
-    const ids = (req.query.ids ?? '').split(',').filter(Boolean);
+    const b = (req.method === 'POST' ? req.body : undefined) as { ids?: unknown; fields?: unknown } | undefined;
+    const ids = Array.isArray(b?.ids) ? b.ids.map(String) : (req.query.ids ?? '').split(',').filter(Boolean);
+    const rawFields = Array.isArray(b?.fields) ? b.fields.map(String) : (req.query.fields ?? '').split(',').filter(Boolean);
     if (ids.length > 2000) throw tooMany();
-    const fields = (req.query.fields ?? '').split(',').filter(Boolean).map((f) => fieldName(o, f.trim()));
+    const fields = rawFields.map((f) => fieldName(o, f.trim()));
     const body = ids.map((raw) => {
       const id = normalizeId(raw);
       const rec = id ? state.store.get(id) : undefined;
