@@ -13,7 +13,7 @@ const INDEXED = ['email', 'name'];
 
 export class Store implements QueryableStore {
   readonly schema: Map<string, ObjectDef>;
-  readonly ids = new IdGenerator();
+  ids = new IdGenerator();
   private byId = new Map<string, SRecord>();
   private byType = new Map<string, Map<string, SRecord>>();
   private byPrefix = new Map<string, ObjectDef>();
@@ -131,7 +131,9 @@ export class Store implements QueryableStore {
     }
   }
 
+  /** Empties the org. Ids restart too, so a reset to the same seed yields the same ids (and the admin's tokens stay valid). */
   clear(): void {
+    this.ids = new IdGenerator();
     this.byId.clear();
     for (const m of this.byType.values()) m.clear();
     for (const idx of this.indexes.values()) for (const m of idx.values()) m.clear();

@@ -47,7 +47,7 @@ export async function api(ctx: Ctx, method: string, path: string, body?: unknown
 }
 
 /** jsforce rejects with an error carrying errorCode; returns it. */
-export async function errorOf(p: Promise<unknown>): Promise<{ errorCode: string; message: string; data?: any }> {
+export async function errorOf(p: PromiseLike<unknown>): Promise<{ errorCode: string; message: string; data?: any }> {
   try {
     await p;
   } catch (e) {

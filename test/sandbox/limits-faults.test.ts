@@ -23,7 +23,7 @@ describe('limits', () => {
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
     expect(refused.headers.get('sforce-limit-info')).toBe('api-usage=3/3');
-    expect((await errorOf(ctx.conn.query('SELECT Id FROM Lead'))).errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
+    expect((await errorOf(Promise.resolve(ctx.conn.query('SELECT Id FROM Lead')))).errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
     await control(ctx.sb, 'PUT', '/limits', { daily_api_requests: 15000 });
     expect((await api(ctx, 'GET', '/limits')).status).toBe(200);
   });
