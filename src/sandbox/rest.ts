@@ -365,10 +365,16 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
   if (!Array.isArray(subs)) throw new RequestError(400, 'JSON_PARSER_ERROR', 'The request body must have a compositeRequest array');
   if (subs.length > MAX_SUBREQUESTS) throw new SalesforceError(400, 'INVALID_REQUEST', `Limit Exceeded: you can have at most ${MAX_SUBREQUESTS} subrequests in a composite request.`);
   const seen = new Set<string>();
+  let heavy = 0;
   for (const s of subs) {
-    if (!s.referenceId || seen.has(s.referenceId)) throw new SalesforceError(400, 'INVALID_INPUT', `Duplicate or missing referenceId: ${String(s.referenceId)}`);
+    // Reference ids may contain only letters, numbers and underscores.
+    if (!s.referenceId || !/^[A-Za-z0-9_]+$/.test(s.referenceId) || seen.has(s.referenceId))
+      throw new SalesforceError(400, 'INVALID_INPUT', `Duplicate or invalid referenceId: ${String(s.referenceId)}`);
     seen.add(s.referenceId);
+    if (/\/(query|queryAll)(\/|\?|$)|\/composite\/sobjects/.test(s.url ?? '')) heavy++;
   }
+  // At most 5 of the 25 may be queries or sObject Collections.
+  if (heavy > 5) throw new SalesforceError(400, 'INVALID_REQUEST', 'Limit Exceeded: you can have at most 5 query or sObject Collections subrequests in a composite request.');
   const allOrNone = body?.allOrNone === true;
   const results = new Map<string, unknown>();
   return state.store.transaction((rollback) => {
@@ -399,7 +405,13 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
         if (!m) throw notFound();
         const query = Object.fromEntries(new URLSearchParams(m[3] ?? ''));
         const headers = { ...req.headers, ...Object.fromEntries(Object.entries(s.httpHeaders ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
-        res = dispatch(state, { ...req, method: s.method.toUpperCase(), path: m[2] ?? '', query, body: subBody, headers, version: m[1], fault: undefined });
+        const subPath = m[2] ?? '';
+        // An all-or-none composite makes its collections all-or-none too.
+        const collection = subPath.startsWith('/composite/sobjects');
+        const body2 = allOrNone && collection && subBody && typeof subBody === 'object' ? { ...(subBody as object), allOrNone: true } : subBody;
+        const query2 = allOrNone && collection && s.method.toUpperCase() === 'DELETE' ? { ...query, allOrNone: 'true' } : query;
+        res = dispatch(state, { ...req, method: s.method.toUpperCase(), path: subPath, query: query2, body: body2, headers, version: m[1], fault: undefined });
+        if (allOrNone && collection && Array.isArray(res.body) && res.body.some((r) => r && (r as { success?: boolean }).success === false)) failed = true;
       } catch (e) {
         if (!(e instanceof SalesforceError)) throw e;
         res = { status: e.status, body: errorBody(e) };

@@ -116,6 +116,24 @@ describe('Composite', () => {
     expect(fine.httpStatusCode).toBe(201);
   });
 
+  it('makes collections inside an allOrNone composite all-or-none, and allows at most 5 of them', async () => {
+    const res = await api(ctx, 'POST', '/composite', {
+      allOrNone: true,
+      compositeRequest: [
+        { method: 'POST', url: '/services/data/v64.0/sobjects/Account', referenceId: 'acct', body: { Name: 'Outer Co' } },
+        { method: 'POST', url: '/services/data/v64.0/composite/sobjects', referenceId: 'coll', body: { allOrNone: false, records: [lead(500), lead(501, { LastName: '' })] } },
+      ],
+    });
+    const [acct, coll] = res.body.compositeResponse;
+    expect(acct.body[0].errorCode).toBe('PROCESSING_HALTED');
+    expect(coll.body[0].errors[0].statusCode).toBe('ALL_OR_NONE_OPERATION_ROLLED_BACK');
+    expect((await ctx.conn.query(`SELECT Id FROM Account WHERE Name = 'Outer Co'`)).totalSize).toBe(0);
+    expect((await ctx.conn.query(`SELECT Id FROM Lead WHERE Email = 'l500@example.com'`)).totalSize).toBe(0);
+
+    const six = Array.from({ length: 6 }, (_, i) => ({ method: 'GET', url: '/services/data/v64.0/query?q=SELECT+Id+FROM+Lead', referenceId: `q${i}` }));
+    expect((await api(ctx, 'POST', '/composite', { compositeRequest: six })).status).toBe(400);
+  });
+
   it('allows at most 25 subrequests', async () => {
     const subs = Array.from({ length: 26 }, (_, i) => ({ method: 'GET', url: '/services/data/v64.0/limits', referenceId: `r${i}` }));
     const res = await api(ctx, 'POST', '/composite', { compositeRequest: subs });
