@@ -377,6 +377,7 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
   if (heavy > 5) throw new SalesforceError(400, 'INVALID_REQUEST', 'Limit Exceeded: you can have at most 5 query or sObject Collections subrequests in a composite request.');
   const allOrNone = body?.allOrNone === true;
   const results = new Map<string, unknown>();
+  const keep = new Set<string>();
   return state.store.transaction((rollback) => {
     const responses: Array<Record<string, unknown>> = [];
     let failed = false;
@@ -411,7 +412,11 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
         const body2 = allOrNone && collection && subBody && typeof subBody === 'object' ? { ...(subBody as object), allOrNone: true } : subBody;
         const query2 = allOrNone && collection && s.method.toUpperCase() === 'DELETE' ? { ...query, allOrNone: 'true' } : query;
         res = dispatch(state, { ...req, method: s.method.toUpperCase(), path: subPath, query: query2, body: body2, headers, version: m[1], fault: undefined });
-        if (allOrNone && collection && Array.isArray(res.body) && res.body.some((r) => r && (r as { success?: boolean }).success === false)) failed = true;
+        if (allOrNone && collection && Array.isArray(res.body) && res.body.some((r) => r && (r as { success?: boolean }).success === false)) {
+          failed = true;
+          // Its own per-record results already say what failed and what was rolled back.
+          keep.add(s.referenceId);
+        }
       } catch (e) {
         if (!(e instanceof SalesforceError)) throw e;
         res = { status: e.status, body: errorBody(e) };
@@ -423,7 +428,7 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
     if (failed && allOrNone) {
       rollback();
       for (const r of responses) {
-        if ((r.httpStatusCode as number) < 400) Object.assign(r, { body: [{ errorCode: 'PROCESSING_HALTED', message: HALTED }], httpHeaders: {}, httpStatusCode: 400 });
+        if ((r.httpStatusCode as number) < 400 && !keep.has(r.referenceId as string)) Object.assign(r, { body: [{ errorCode: 'PROCESSING_HALTED', message: HALTED }], httpHeaders: {}, httpStatusCode: 400 });
       }
     }
     return { status: 200, body: { compositeResponse: responses } };
