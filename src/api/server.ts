@@ -16,6 +16,7 @@ import { leadRoutes } from './routes/leads.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -81,6 +82,7 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   dataModelRoutes(app, ctx);
   leadRoutes(app, ctx);
   messageRoutes(app, ctx);
+  workflowRoutes(app, ctx);
   return app;
 }
 

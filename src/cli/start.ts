@@ -4,6 +4,8 @@ import type { Config } from '../config/config.ts';
 import { saveSecrets, type DataDirSecrets } from '../config/data-dir-secrets.ts';
 import { createOrg, getOrg } from '../db/orgs.ts';
 import { startWorker, type Worker } from '../sync/worker.ts';
+import { createMailer } from '../workflows/actions.ts';
+import { runWorkflowsOnce } from '../workflows/runner.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { boot, type Booted } from './boot.ts';
 
@@ -45,6 +47,8 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
     }
     const worker = startWorker({ db: booted.db, logger: booted.logger });
     stops.push(() => worker.stop());
+    const workflows = startWorkflowRunner(booted);
+    stops.push(() => workflows.stop());
     const { app, port } = await listen(booted, worker);
     stops.unshift(() => app.close());
     const base = booted.config.publicUrl.includes(`:${booted.config.port}`) ? booted.config.publicUrl.replace(`:${booted.config.port}`, `:${port}`) : booted.config.publicUrl;
@@ -85,8 +89,21 @@ export async function serveCommand(options: { port?: string }): Promise<void> {
 export async function workerCommand(options: { concurrency: number }): Promise<void> {
   const booted = await boot({ requirePostgres: 'leadsync worker' });
   const worker = startWorker({ db: booted.db, logger: booted.logger });
+  const workflows = startWorkflowRunner(booted);
   booted.logger.info({ concurrency: options.concurrency }, 'worker started');
-  onShutdown(booted, [() => worker.stop()]);
+  onShutdown(booted, [() => worker.stop(), () => workflows.stop()]);
+}
+
+/** Workflow events and actions, from the durable tables, in the worker loop. */
+function startWorkflowRunner(booted: Booted): Worker {
+  const deps = {
+    db: booted.db,
+    logger: booted.logger,
+    allowedWebhookHosts: booted.config.webhookAllowedHosts,
+    debounceMs: booted.config.sync.debounceMs,
+    mailer: createMailer(booted.config.smtpUrl),
+  };
+  return startWorker({ db: booted.db, logger: booted.logger, pollMs: 500, tick: () => runWorkflowsOnce(deps).then(() => undefined) });
 }
 
 /** The sandbox on its usual port 4010, or any free port when 4010 is taken. */

@@ -10,10 +10,13 @@ import { applyPatch, getLead, getLeadByEmail, insertLead, replaceLeadFields, sam
 import { insertMessage } from '../db/messages.ts';
 import type { LeadRow, MessageRow } from '../db/rows.ts';
 import { markLeadForSync } from '../db/sync-queue.ts';
+import { emitWorkflowEvent } from '../db/workflows.ts';
 import { dataModel, validateFieldWrites, type FieldDefinition, type FieldType } from './data-model.ts';
 
 export interface LeadServiceOptions {
   debounceMs: number;
+  /** Record workflow events (lead.created, lead.updated, message.created); default true. */
+  emitEvents?: boolean;
 }
 
 export async function orgDataModel(db: Queryable, orgId: string): Promise<Map<string, FieldDefinition>> {
@@ -52,6 +55,7 @@ export async function upsertLead(db: Database, orgId: string, input: Record<stri
         if (existing) return updateLocked(tx, existing, patch, options);
         const lead = await insertLead(tx, orgId, applyPatch({}, patch));
         await markLeadForSync(tx, orgId, lead.id, options.debounceMs);
+        if (options.emitEvents !== false) await emitWorkflowEvent(tx, orgId, lead.id, 'lead.created');
         return { lead: { ...lead, sync_status: 'pending' }, created: true, changed: true };
       });
     } catch (error) {
@@ -80,6 +84,10 @@ async function updateLocked(tx: Queryable, lead: LeadRow, patch: FieldPatch, opt
   if (sameFields(fields, lead.fields)) return { lead, created: false, changed: false };
   const updated = await replaceLeadFields(tx, lead, fields);
   await markLeadForSync(tx, lead.org_id, lead.id, options.debounceMs);
+  if (options.emitEvents !== false) {
+    const changed = Object.keys(patch).filter((k) => !Object.is(lead.fields[k], fields[k]));
+    await emitWorkflowEvent(tx, lead.org_id, lead.id, 'lead.updated', { changed });
+  }
   return { lead: { ...updated, sync_status: 'pending' }, created: false, changed: true };
 }
 
@@ -96,6 +104,11 @@ export async function addMessage(
     const row = await insertMessage(tx, { ...message, org_id: orgId, lead_id: leadId });
     await tx.query('update leads set updated_at = now() where id = $1', [leadId]);
     await markLeadForSync(tx, orgId, leadId, options.debounceMs);
+    if (options.emitEvents !== false) {
+      await emitWorkflowEvent(tx, orgId, leadId, 'message.created', {
+        message: { id: row.id, role: row.role, channel: row.channel, text: row.text, sent_at: row.sent_at.toISOString() },
+      });
+    }
     return row;
   });
 }
