@@ -7,6 +7,9 @@ describe('ids', () => {
     expect(normalizeId('001M000000qfPyS')).toBe('001M000000qfPySIAU');
     expect(checksum('001M000000qfPyS')).toBe('IAU');
     expect(normalizeId('001M000000qfPySIAU')).toBe('001M000000qfPySIAU');
+    // From a real identity-URL response: org and user ids in both forms.
+    expect(normalizeId('00D50000000IZ3Z')).toBe('00D50000000IZ3ZEAW');
+    expect(normalizeId('00550000001fg5O')).toBe('00550000001fg5OAAQ');
   });
 
   it('repairs an 18-character id in the wrong case and rejects a bad suffix', () => {
