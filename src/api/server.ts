@@ -17,6 +17,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { webRoutes } from '../web/routes.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -83,6 +84,7 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   leadRoutes(app, ctx);
   messageRoutes(app, ctx);
   workflowRoutes(app, ctx);
+  webRoutes(app);
   return app;
 }
 

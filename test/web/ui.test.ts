@@ -1,0 +1,58 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { hasChromium, launchBrowser } from '../helpers/browser.ts';
+
+// CI installs Debian's chromium (.ci/run); a developer machine without it skips, loudly.
+describe.runIf(hasChromium)('web UI in Chromium', () => {
+  let api: TestApi;
+  let browser: Browser;
+  let page: Page;
+  let org: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    org = await api.createOrg('Browser Co');
+    await api.call('POST', `/api/v1/orgs/${org.id}/leads`, { token: org.apiKey, body: { fields: { email: 'ui@example.com', first_name: 'Uma', last_name: 'Ito', company: 'Initech' } } });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('refuses a wrong key with a message', async () => {
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('API key or staff token').fill('lsk_wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#signin-error').textContent()).toContain('not accepted');
+  });
+
+  it('signs in with an organization key alone and lands on the Salesforce settings page', async () => {
+    await page.getByLabel('API key or staff token').fill(org.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`**/orgs/${org.id}/settings/salesforce`);
+    await expect.poll(() => page.locator('#sf-card h2').textContent()).toContain('Salesforce');
+  });
+
+  it('lists leads with their sync status', async () => {
+    await page.locator('nav a[data-nav="leads"]').click();
+    await page.waitForURL(`**/orgs/${org.id}/leads`);
+    const row = page.locator('#leads tbody tr').first();
+    await expect.poll(() => row.textContent()).toContain('ui@example.com');
+    expect(await row.textContent()).toContain('Uma Ito');
+    expect(await row.locator('.badge').textContent()).toBe('pending');
+  });
+
+  it('a staff token asks for the organization', async () => {
+    const staffPage = await browser.newPage();
+    await staffPage.goto(`${api.url}/`);
+    await staffPage.getByLabel('API key or staff token').fill(api.staffToken);
+    await staffPage.getByRole('button', { name: 'Sign in' }).click();
+    await staffPage.getByLabel('Organization id (staff)').fill(org.id);
+    await staffPage.getByRole('button', { name: 'Sign in' }).click();
+    await staffPage.waitForURL(`**/orgs/${org.id}/settings/salesforce`);
+    await staffPage.close();
+  });
+});
