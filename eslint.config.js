@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.leadsync/', 'coverage/', 'dist/', '**/*.d.ts'] },
@@ -11,6 +12,15 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       'no-console': 'off',
     },
+  },
+  {
+    // The web UI's plain browser script.
+    files: ['src/web/static/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: globals.node },
   },
   {
     // Wall 1 of docs/architecture.md: the sandbox is a separate Salesforce; it never imports product code.

@@ -108,8 +108,8 @@ async function settingsPage(org) {
       ${s ? connectionBody(s) : `<p class="error">${esc(errorText(status))}</p>`}
     </div>
     ${sync.ok ? syncCard(sync.data) : ''}
-    ${settings.ok ? settingsCard(settings.data) : ''}`;
-  if (s) wireConnection(org, s);
+    ${settings.ok ? settingsCard() : ''}`;
+  if (s) wireConnection(org);
   if (settings.ok) wireSettings(org, settings.data);
 }
 
@@ -145,7 +145,7 @@ function connectionBody(s) {
     <p class="muted">Deauthorizing keeps your Push Rules, mappings and Pull Rules. Connecting a different Salesforce org clears the Salesforce ids stored on leads, since they belong to the old org.</p>`;
 }
 
-function wireConnection(org, s) {
+function wireConnection(org) {
   const host = document.getElementById('login-host');
   host.addEventListener('change', () => (document.getElementById('custom-host').hidden = host.value !== 'custom'));
   document.getElementById('connect').addEventListener('click', async () => {
@@ -183,7 +183,7 @@ function syncCard(sync) {
     <dt>Salesforce API calls today</dt><dd>${esc(usage)}</dd></dl></div>`;
 }
 
-function settingsCard(settings) {
+function settingsCard() {
   return `<div class="card" id="push-settings"><h2>Push Rules and Data Model Sync</h2>
     <div class="tabs"><button data-tab="lead" class="active">Leads</button><button data-tab="contact" class="secondary">Contacts</button></div>
     <div id="tab-body"></div>
@@ -227,7 +227,10 @@ function wireSettings(org, settings) {
     const msg = document.getElementById('settings-msg');
     msg.className = r.ok ? 'muted' : 'error';
     msg.textContent = r.ok ? 'Saved.' : errorText(r);
-    if (r.ok) Object.assign(settings, r.data), draw();
+    if (r.ok) {
+      Object.assign(settings, r.data);
+      draw();
+    }
   };
   draw();
 }
