@@ -4,6 +4,7 @@
  * draw from a seeded generator so a test run is reproducible.
  */
 import { SalesforceError } from './interfaces.ts';
+import { seededRandom } from './random.ts';
 
 export const FAULT_KINDS = ['UNABLE_TO_LOCK_ROW', 'REQUEST_LIMIT_EXCEEDED', 'SERVER_UNAVAILABLE', 'INVALID_SESSION_ID', 'DROP_AFTER_COMMIT', 'LATENCY'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -27,21 +28,10 @@ export interface FaultDecision {
   fault?: FaultKind;
 }
 
-/** mulberry32: a tiny seeded PRNG, so `probability` is deterministic per sandbox. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Faults {
   private active: ActiveFault[] = [];
-  private random = rng(42);
+  private random = seededRandom(42);
 
   /** Validates and adds faults; throws a 400 on a malformed definition. */
   add(specs: unknown): number {
@@ -63,7 +53,7 @@ export class Faults {
 
   clear(): void {
     this.active = [];
-    this.random = rng(42);
+    this.random = seededRandom(42);
   }
 
   list(): FaultSpec[] {

@@ -7,6 +7,7 @@ import { insertRecord } from './dml.ts';
 import type { SRecord } from './interfaces.ts';
 import type { SandboxState } from './state.ts';
 import type { WriteContext } from './validate.ts';
+import { seededRandom } from './random.ts';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -19,16 +20,6 @@ const SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', '
 const STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Not Converted'];
 const TITLES = ['CEO', 'CTO', 'VP Sales', 'Head of Marketing', 'Engineer', 'Product Manager', 'Operations Lead', 'Buyer'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
@@ -48,7 +39,7 @@ export function seed(state: SandboxState, name: SeedName): string {
   state.adminUserId = adminUser.Id;
   if (name === 'empty') return adminUser.Id;
 
-  const r = rng(20261128);
+  const r = seededRandom(20261128);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const a = adminUser.Id;
 
