@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../helpers/database.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
 // The CLI tests exercise the embedded engine; a DATABASE_URL from the CI pass must not leak in.
@@ -130,6 +131,35 @@ describe('leadsync CLI arguments', () => {
       expect(m.output()).toContain('001_foundation.sql');
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(serverUrl)('leadsync serve and worker on PostgreSQL', () => {
+  it('one serve and two workers share a database; each refuses to start without LEADSYNC_SECRET_KEY', async () => {
+    const url = await createScratchDatabase();
+    const env = { DATABASE_URL: url, LEADSYNC_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'), LEADSYNC_STAFF_TOKEN: 'staff-token-for-cli-test', LOG_LEVEL: 'info' };
+    const procs: Run[] = [];
+    try {
+      const noKey = run(['serve', '--port', '0'], { DATABASE_URL: url });
+      expect(await noKey.exited).not.toBe(0);
+      expect(noKey.output()).toContain('LEADSYNC_SECRET_KEY');
+      // Started together: migrations run once under the advisory lock.
+      procs.push(run(['worker'], env), run(['worker'], env), run(['serve', '--port', '0'], env));
+      const port = (await waitFor(procs[2], /"port":(\d+)/))[1];
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/orgs`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer staff-token-for-cli-test', 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Scaled' }),
+      });
+      expect(res.status).toBe(201);
+      await waitFor(procs[0], /worker started/);
+      await waitFor(procs[1], /worker started/);
+      for (const p of procs) p.child.kill('SIGTERM');
+      expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0, 0]);
+    } finally {
+      for (const p of procs) p.child.kill('SIGKILL');
+      await dropScratchDatabase(url);
     }
   });
 });
