@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
-  | 'rate_limited';
+  | 'rate_limited'
+  // 502: Salesforce itself failed (not the client's input).
+  | 'salesforce_error';
 
 export class AppError extends Error {
   constructor(

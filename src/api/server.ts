@@ -8,6 +8,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
+import { SalesforceClients } from '../salesforce/client.ts';
+import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
+import { salesforceRoutes } from './routes/salesforce.ts';
 import { authenticate, bearerToken } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { dataModelRoutes } from './routes/data-model.ts';
@@ -21,7 +24,8 @@ import { webRoutes } from '../web/routes.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
+export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { salesforce?: SalesforceClients }): Promise<FastifyInstance> {
+  const ctx: ApiContext = { ...options, salesforce: options.salesforce ?? new SalesforceClients({ db: options.db, config: options.config, logger: options.logger }) };
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -84,6 +88,8 @@ export async function buildApi(ctx: ApiContext): Promise<FastifyInstance> {
   leadRoutes(app, ctx);
   messageRoutes(app, ctx);
   workflowRoutes(app, ctx);
+  salesforceRoutes(app, ctx);
+  oauthCallbackRoutes(app, ctx);
   webRoutes(app);
   return app;
 }

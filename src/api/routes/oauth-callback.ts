@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { completeAuthorization } from '../../salesforce/oauth.ts';
+import type { ApiContext } from '../context.ts';
+
+const CallbackQuery = Type.Object(
+  { code: Type.Optional(Type.String()), state: Type.Optional(Type.String()), error: Type.Optional(Type.String()), error_description: Type.Optional(Type.String()) },
+  { additionalProperties: true },
+);
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const HEADLINES = {
+  access_denied: 'Salesforce access was not allowed',
+  oauth_error: 'OAuth Error',
+  invalid_state: 'This authorization link is no longer valid',
+  exchange_failed: 'OAuth Error',
+} as const;
+
+/** The page a failed authorization ends on: what happened and what to do (the seed's two options). */
+export function oauthErrorPage(reason: keyof typeof HEADLINES, message: string, settingsUrl: string | undefined): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LeadSync — ${esc(HEADLINES[reason])}</title>
+<link rel="stylesheet" href="/ui/app.css"></head><body><main><div class="card">
+<h2>${esc(HEADLINES[reason])}</h2>
+<p>${esc(message)}</p>
+<p>Your existing Salesforce connection, if any, was not changed.</p>
+<h3>What to do</h3>
+<ol>
+<li><strong>Have your Salesforce admin connect directly:</strong> ask an admin of your Salesforce org to sign in to LeadSync and click “Connect Salesforce”.</li>
+<li><strong>Use your own connected app:</strong> your Salesforce admin creates an external connected app with API access (read, create and edit on Leads and Contacts) and enters its consumer key and secret under “Use your own connected app”.</li>
+</ol>
+${settingsUrl ? `<p><a class="button" href="${esc(settingsUrl)}">Back to Salesforce settings</a></p>` : '<p>Start again from Settings &gt; Integrations &gt; Salesforce.</p>'}
+</div></main></body></html>`;
+}
+
+/** Salesforce's redirect after the admin allows or denies access. No token: the state names the org. */
+export function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get<{ Querystring: Static<typeof CallbackQuery> }>('/oauth/salesforce/callback', { schema: { hide: true, querystring: CallbackQuery } }, async (request, reply) => {
+    const result = await completeAuthorization({ db: ctx.db, config: ctx.config }, request.query).catch((error) => {
+      request.log.error({ err: error }, 'oauth callback failed');
+      return { ok: false as const, reason: 'exchange_failed' as const, message: 'LeadSync could not complete the authorization.', orgId: undefined };
+    });
+    if (result.ok) {
+      const cleared = result.clearedLeads > 0 ? `&cleared_leads=${result.clearedLeads}` : '';
+      return reply.redirect(`/orgs/${result.orgId}/settings/salesforce?connected=1${cleared}`, 302);
+    }
+    request.log.warn({ reason: result.reason }, 'salesforce authorization failed');
+    const settings = result.orgId ? `/orgs/${result.orgId}/settings/salesforce` : undefined;
+    return reply.code(400).type('text/html; charset=utf-8').send(oauthErrorPage(result.reason, result.message, settings));
+  });
+}

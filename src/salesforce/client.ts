@@ -1,0 +1,221 @@
+/**
+ * The one way LeadSync talks to a customer's Salesforce (wall 5): a jsforce Connection per
+ * organization, token refresh serialized across every process by a row lock, API usage read from
+ * `Sforce-Limit-Info` and recorded per organization.
+ *
+ * On 401 INVALID_SESSION_ID a call refreshes once and retries once. The refresh takes the
+ * connection row `FOR UPDATE`, re-reads the token version (another worker may have refreshed while
+ * this one waited) and stores a rotated refresh token before anything uses it. A refresh answered
+ * `invalid_grant` sets `reconnection_required`: the organization's queued work is kept and waits.
+ */
+import jsforce from 'jsforce';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/engine.ts';
+import { getConnection, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
+import { apiCallsLimit, apiCallsUsed } from '../metrics.ts';
+import { decryptSecret, encryptSecret } from './crypto.ts';
+import { OAuthError, requestToken } from './token-endpoint.ts';
+
+export class SalesforceNotConnected extends Error {
+  constructor(public readonly orgId: string) {
+    super('Salesforce is not connected for this organization.');
+  }
+}
+
+export class SalesforceReconnectionRequired extends Error {
+  constructor(
+    public readonly orgId: string,
+    public readonly reason: string,
+  ) {
+    super(`Salesforce needs to be authorized again: ${reason}`);
+  }
+}
+
+/** The Salesforce error code of a jsforce failure (REST `errorCode`), if it has one. */
+export function salesforceErrorCode(error: unknown): string | undefined {
+  const e = error as { errorCode?: unknown; name?: unknown };
+  if (typeof e?.errorCode === 'string') return e.errorCode;
+  return undefined;
+}
+
+export interface ClientDeps {
+  db: Database;
+  config: Config;
+  logger?: Logger;
+}
+
+export interface FieldDescribe {
+  name: string;
+  label: string;
+  type: string;
+  length: number;
+  createable: boolean;
+  updateable: boolean;
+  nillable: boolean;
+  custom: boolean;
+  defaultedOnCreate?: boolean;
+}
+
+export const DESCRIBE_TTL_MS = 60_000;
+type Connection = InstanceType<typeof jsforce.Connection>;
+
+/** Clients of every organization this process talks to. */
+export class SalesforceClients {
+  private readonly clients = new Map<string, OrgClient>();
+  constructor(private readonly deps: ClientDeps) {}
+
+  forOrg(orgId: string): OrgClient {
+    let client = this.clients.get(orgId);
+    if (!client) {
+      client = new OrgClient(this.deps, orgId);
+      this.clients.set(orgId, client);
+    }
+    return client;
+  }
+}
+
+export class OrgClient {
+  private conn: Connection | undefined;
+  private version = -1;
+  private describes = new Map<string, { at: number; fields: FieldDescribe[] }>();
+
+  constructor(
+    private readonly deps: ClientDeps,
+    readonly orgId: string,
+  ) {}
+
+  private get key(): Buffer {
+    if (!this.deps.config.secretKey) throw new Error('LEADSYNC_SECRET_KEY is not configured');
+    return this.deps.config.secretKey;
+  }
+
+  private build(row: ConnectionRow): Connection {
+    if (row.status === 'reconnection_required') throw new SalesforceReconnectionRequired(this.orgId, row.last_error ?? 'authorization lost');
+    if (row.status !== 'connected' || !row.access_token_enc || !row.instance_url) throw new SalesforceNotConnected(this.orgId);
+    this.version = row.token_version;
+    this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: decryptSecret(this.key, row.access_token_enc), version: this.deps.config.salesforce.apiVersion });
+    return this.conn;
+  }
+
+  /** The connection, reloaded from the database when another process changed the tokens. */
+  private async connection(): Promise<Connection> {
+    const row = await getConnection(this.deps.db, this.orgId);
+    if (!row) throw new SalesforceNotConnected(this.orgId);
+    if (this.conn && row.token_version === this.version && row.status === 'connected') return this.conn;
+    return this.build(row);
+  }
+
+  /** Runs one Salesforce interaction; refreshes once and retries once on an expired session. */
+  async call<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    let conn = await this.connection();
+    try {
+      return await fn(conn);
+    } catch (error) {
+      if (salesforceErrorCode(error) !== 'INVALID_SESSION_ID') throw error;
+      conn = await this.refresh(this.version);
+      return await fn(conn);
+    } finally {
+      await this.recordUsage();
+    }
+  }
+
+  /**
+   * Gets a fresh access token, one refresher at a time per organization across every process.
+   * `seenVersion` is the token version that failed: if the stored one is newer, someone else
+   * refreshed already and their token is used without another call to Salesforce.
+   */
+  async refresh(seenVersion: number): Promise<Connection> {
+    const outcome = await this.deps.db.transaction(async (tx) => {
+      const row = await getConnection(tx, this.orgId, true);
+      if (!row) return { error: new SalesforceNotConnected(this.orgId) };
+      if (row.status === 'reconnection_required') return { error: new SalesforceReconnectionRequired(this.orgId, row.last_error ?? 'authorization lost') };
+      if (row.status !== 'connected' || !row.login_url) return { error: new SalesforceNotConnected(this.orgId) };
+      if (row.token_version !== seenVersion && row.access_token_enc) return { row };
+      try {
+        const token = await this.grant(row);
+        const refreshEnc = token.refresh_token ? encryptSecret(this.key, token.refresh_token) : undefined;
+        // The rotated refresh token is committed with this transaction, before the new access token is used.
+        const version = await saveRefreshedTokens(tx, this.orgId, encryptSecret(this.key, token.access_token), refreshEnc, token.instance_url);
+        this.deps.logger?.info({ org_id: this.orgId }, 'salesforce token refreshed');
+        return { row: { ...row, access_token_enc: encryptSecret(this.key, token.access_token), instance_url: token.instance_url ?? row.instance_url, token_version: version } };
+      } catch (error) {
+        if (!(error instanceof OAuthError) || error.status === 0 || error.status >= 500) throw error;
+        // invalid_grant (revoked, expired, rotated away) and a refused client: only a person can fix these.
+        const reason = `${error.error}: ${error.description}`;
+        await markReconnectionRequired(tx, this.orgId, reason);
+        this.deps.logger?.warn({ org_id: this.orgId, reason }, 'salesforce reconnection required');
+        return { error: new SalesforceReconnectionRequired(this.orgId, reason) };
+      }
+    });
+    if ('error' in outcome) {
+      this.conn = undefined;
+      throw outcome.error;
+    }
+    return this.build(outcome.row);
+  }
+
+  private grant(row: ConnectionRow) {
+    const login = row.login_url!;
+    if (row.auth_kind === 'client_credentials') {
+      if (!row.client_id || !row.client_secret_enc) throw new OAuthError('invalid_client', 'the connected app credentials are missing', 400);
+      return requestToken(login, { grant_type: 'client_credentials', client_id: row.client_id, client_secret: decryptSecret(this.key, row.client_secret_enc) });
+    }
+    if (!row.refresh_token_enc) throw new OAuthError('invalid_grant', 'no refresh token is stored', 400);
+    const { clientId, clientSecret } = this.deps.config.salesforce;
+    return requestToken(login, {
+      grant_type: 'refresh_token',
+      refresh_token: decryptSecret(this.key, row.refresh_token_enc),
+      client_id: clientId ?? '',
+      client_secret: clientSecret ?? '',
+    });
+  }
+
+  /** Stores the last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`). */
+  private async recordUsage(): Promise<void> {
+    const usage = (this.conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } } | undefined)?.limitInfo?.apiUsage;
+    if (!usage) return;
+    apiCallsUsed.set({ org: this.orgId }, usage.used);
+    apiCallsLimit.set({ org: this.orgId }, usage.limit);
+    await recordApiUsage(this.deps.db, this.orgId, usage.used, usage.limit).catch(() => {});
+  }
+
+  /** The last API usage seen, from this process or another (stored per organization). */
+  async apiUsage(): Promise<{ used: number; max: number } | null> {
+    const row = await getConnection(this.deps.db, this.orgId);
+    return row?.api_used != null && row.api_max != null ? { used: row.api_used, max: row.api_max } : null;
+  }
+
+  /** Fields of an object from describe, cached for DESCRIBE_TTL_MS. */
+  async describeFields(objectName: string): Promise<FieldDescribe[]> {
+    const cached = this.describes.get(objectName);
+    if (cached && Date.now() - cached.at < DESCRIBE_TTL_MS) return cached.fields;
+    const result = await this.call((conn) => conn.sobject(objectName).describe());
+    const fields = result.fields.map((f) => ({
+      name: f.name,
+      label: f.label,
+      type: f.type,
+      length: f.length,
+      createable: f.createable,
+      updateable: f.updateable,
+      nillable: f.nillable,
+      custom: f.custom,
+      defaultedOnCreate: f.defaultedOnCreate,
+    }));
+    this.describes.set(objectName, { at: Date.now(), fields });
+    return fields;
+  }
+
+  /** Forgets cached describes (a mapping was flagged: the field may have vanished). */
+  forgetDescribes(): void {
+    this.describes.clear();
+  }
+
+  /** SOQL with every page fetched (queryMore through nextRecordsUrl). */
+  async query<R = Record<string, unknown>>(soql: string): Promise<R[]> {
+    return this.call(async (conn) => {
+      const result = await conn.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 1_000_000 });
+      return result.records as R[];
+    });
+  }
+}
