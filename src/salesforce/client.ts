@@ -188,6 +188,8 @@ export class OrgClient {
 
   /** Fields of an object from describe, cached for DESCRIBE_TTL_MS. */
   async describeFields(objectName: string): Promise<FieldDescribe[]> {
+    // The cache never outlives the connection: a deauthorized org gets "not connected", not old fields.
+    await this.connection();
     const cached = this.describes.get(objectName);
     if (cached && Date.now() - cached.at < DESCRIBE_TTL_MS) return cached.fields;
     const result = await this.call((conn) => conn.sobject(objectName).describe());

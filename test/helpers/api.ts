@@ -27,6 +27,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // The OAuth callback URL is built from PUBLIC_URL: point it at this server's random port.
+  if (!env.PUBLIC_URL) config.publicUrl = url;
   const api: TestApi = {
     url,
     staffToken,

@@ -13,7 +13,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 const HEADLINES = {
   access_denied: 'Salesforce access was not allowed',
   oauth_error: 'OAuth Error',
-  invalid_state: 'This authorization link is no longer valid',
+  invalid_state: 'OAuth Error: this authorization link is no longer valid',
   exchange_failed: 'OAuth Error',
 } as const;
 
