@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineName } from '../../test/helpers/database.ts';
+import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
+import { getConnection } from '../db/salesforce-connections.ts';
+import { createLogger } from '../logger.ts';
+import { SalesforceClients, SalesforceReconnectionRequired } from './client.ts';
+import { decryptSecret } from './crypto.ts';
+
+describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineName})`, () => {
+  let world: ConnectedWorld;
+  const clients = () => new SalesforceClients({ db: world.api.database.db, config: world.api.config, logger: createLogger('silent') });
+  const oauthCalls = async () => (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).by_kind.oauth as number;
+  const stored = async (orgId: string) => {
+    const row = (await getConnection(world.api.database.db, orgId))!;
+    const key = world.api.config.secretKey!;
+    return { row, access: row.access_token_enc && decryptSecret(key, row.access_token_enc), refresh: row.refresh_token_enc && decryptSecret(key, row.refresh_token_enc) };
+  };
+
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.close());
+
+  it('refreshes once after the access token expires, and the call succeeds', async () => {
+    const org = await connectedOrg(world, 'Expire');
+    const client = clients().forOrg(org.id);
+    expect(await client.query("SELECT Id FROM User WHERE Username = 'admin@sandbox.example'")).toHaveLength(1);
+    const before = await stored(org.id);
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    expect(await oauthCalls()).toBe(1);
+    const after = await stored(org.id);
+    expect(after.access).not.toBe(before.access);
+    expect(after.row.token_version).toBe(before.row.token_version + 1);
+    expect(after.row.status).toBe('connected');
+  });
+
+  it('two workers refreshing at once make exactly one refresh call', async () => {
+    const org = await connectedOrg(world, 'Concurrent');
+    // Two independent client sets: what two worker processes hold.
+    const a = clients().forOrg(org.id);
+    const b = clients().forOrg(org.id);
+    await Promise.all([a.query('SELECT Id FROM User'), b.query('SELECT Id FROM User')]);
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    const results = await Promise.all([a.query('SELECT Id FROM User'), b.query('SELECT Id FROM User'), a.query('SELECT Id FROM User')]);
+    expect(results.map((r) => r.length)).toEqual([1, 1, 1]);
+    expect(await oauthCalls()).toBe(1);
+  });
+
+  it('persists a rotated refresh token before using it, and keeps working', async () => {
+    await sandboxControl(world.sandbox, 'PUT', '/__sandbox/oauth', { rotate_refresh_tokens: true });
+    try {
+      const org = await connectedOrg(world, 'Rotate');
+      const client = clients().forOrg(org.id);
+      const first = await stored(org.id);
+      await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+      await client.query('SELECT Id FROM User');
+      const second = await stored(org.id);
+      expect(second.refresh).not.toBe(first.refresh);
+      // The old refresh token is dead at Salesforce now; the next refresh must use the stored new one.
+      await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+      await client.query('SELECT Id FROM User');
+      const third = await stored(org.id);
+      expect(third.refresh).not.toBe(second.refresh);
+      expect(third.row.status).toBe('connected');
+    } finally {
+      await sandboxControl(world.sandbox, 'PUT', '/__sandbox/oauth', { rotate_refresh_tokens: false });
+    }
+  });
+
+  it('a revoked refresh token → reconnection_required with the reason; queued work is kept and resumes after authorizing again', async () => {
+    const org = await connectedOrg(world, 'Revoked');
+    const lead = await world.api.call('POST', `/api/v1/orgs/${org.id}/leads`, { token: org.apiKey, body: { fields: { email: 'kept@example.com' } } });
+    const client = clients().forOrg(org.id);
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/revoke');
+    await expect(client.query('SELECT Id FROM User')).rejects.toBeInstanceOf(SalesforceReconnectionRequired);
+    const status = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce`, { token: org.apiKey })).body;
+    expect(status.status).toBe('reconnection_required');
+    expect(status.last_error).toContain('invalid_grant');
+    // Later calls fail fast without asking Salesforce again.
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    await expect(client.query('SELECT Id FROM User')).rejects.toBeInstanceOf(SalesforceReconnectionRequired);
+    expect(await oauthCalls()).toBe(0);
+    const queued = async () => (await world.api.database.db.query('select lead_id from sync_queue where lead_id = $1', [lead.body.id])).rows.length;
+    expect(await queued()).toBe(1);
+    // authorize is accepted in reconnection_required; success replaces the tokens.
+    const { response } = await authorizeThroughSandbox(world, org);
+    expect(response.status).toBe(302);
+    expect(await queued()).toBe(1);
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+  });
+
+  it('a client-credentials connection gets a new token by the same grant', async () => {
+    const org = await world.api.createOrg('CC');
+    await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/connect`, {
+      token: org.apiKey,
+      body: { login_url: world.sandbox.url, client_id: world.sandbox.clientId, client_secret: world.sandbox.clientSecret },
+    });
+    const client = clients().forOrg(org.id);
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    expect((await stored(org.id)).row.status).toBe('connected');
+  });
+
+  it('tracks API usage from Sforce-Limit-Info per organization', async () => {
+    const org = await connectedOrg(world, 'Usage');
+    await clients().forOrg(org.id).query('SELECT Id FROM User');
+    const limits = await sandboxControl(world.sandbox, 'GET', '/__sandbox/limits');
+    const status = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce`, { token: org.apiKey })).body;
+    expect(status.api_usage).toEqual({ used: limits.api_usage, max: limits.daily_api_requests });
+    const metrics = (await world.api.call('GET', '/metrics')).body as string;
+    expect(metrics).toContain(`leadsync_salesforce_api_calls_limit{org="${org.id}"} ${limits.daily_api_requests}`);
+  });
+
+  it('the database holds no token or client secret in plaintext', async () => {
+    const org = await connectedOrg(world, 'Plaintext');
+    await clients().forOrg(org.id).query('SELECT Id FROM User');
+    const secrets = await stored(org.id);
+    const db = world.api.database.db;
+    const tables = (await db.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)).rows;
+    expect(tables.length).toBeGreaterThan(5);
+    let dump = '';
+    for (const { table_name } of tables) {
+      const rows = (await db.query<{ t: string }>(`select t::text as t from "${table_name}" t`)).rows;
+      dump += rows.map((r) => r.t).join('\n');
+    }
+    expect(dump.length).toBeGreaterThan(1000);
+    for (const secret of [secrets.access, secrets.refresh, world.sandbox.clientSecret]) {
+      expect(secret && secret.length > 10).toBe(true);
+      expect(dump).not.toContain(secret);
+    }
+  });
+});
