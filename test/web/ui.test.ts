@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { hasChromium, launchBrowser } from '../helpers/browser.ts';
+import { startWorld, type ConnectedWorld } from '../helpers/salesforce.ts';
 
 // CI installs Debian's chromium (.ci/run); a developer machine without it skips, loudly.
 describe.runIf(hasChromium)('web UI in Chromium', () => {
@@ -54,5 +55,42 @@ describe.runIf(hasChromium)('web UI in Chromium', () => {
     await staffPage.getByRole('button', { name: 'Sign in' }).click();
     await staffPage.waitForURL(`**/orgs/${org.id}/settings/salesforce`);
     await staffPage.close();
+  });
+});
+
+describe.runIf(hasChromium)('connecting Salesforce from the web UI', () => {
+  let world: ConnectedWorld;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    world = await startWorld();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  it('"Connect Salesforce" goes through the real OAuth flow and comes back connected; Deauthorize disconnects', async () => {
+    const org = await world.api.createOrg('Clicky');
+    const page = await browser.newPage();
+    await page.goto(`${world.api.url}/`);
+    await page.getByLabel('API key or staff token').fill(org.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`**/orgs/${org.id}/settings/salesforce`);
+    await expect.poll(() => page.locator('#sf-status').textContent()).toBe('Not connected');
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    // The sandbox's login-and-allow page.
+    await page.waitForURL(`${world.sandbox.url}/services/oauth2/authorize**`);
+    await page.getByLabel('Username').fill(world.sandbox.username);
+    await page.getByLabel('Password').fill(world.sandbox.password);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`**/orgs/${org.id}/settings/salesforce?connected=1`);
+    await expect.poll(() => page.locator('#sf-status').textContent()).toBe('Connected');
+    expect(await page.locator('#sf-username').textContent()).toBe(world.sandbox.username);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Deauthorize' }).click();
+    await expect.poll(() => page.locator('#sf-status').textContent()).toBe('Not connected');
+    await page.close();
   });
 });

@@ -159,4 +159,21 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
       expect(res.status).toBe(404);
     }
   });
+
+  it('connecting a different Salesforce org clears the Salesforce ids stored on leads; the same org keeps them', async () => {
+    const org = await connectedOrg(world, 'Switch');
+    const lead = await world.api.call('POST', `/api/v1/orgs/${org.id}/leads`, {
+      token: org.apiKey,
+      body: { fields: { email: 'switch@example.com', first_name: 'Sw', salesforce_lead_id: '00Q000000000001AAA', salesforce_contact_id: '003000000000001AAA' } },
+    });
+    // Same Salesforce org again: ids stay.
+    await authorizeThroughSandbox(world, org);
+    expect((await world.api.call('GET', `/api/v1/orgs/${org.id}/leads/${lead.body.id}`, { token: org.apiKey })).body.fields.salesforce_lead_id).toBe('00Q000000000001AAA');
+    // Pretend the stored connection was to another Salesforce org, then connect this one.
+    await world.api.database.db.query(`update salesforce_connections set salesforce_org_id = '00D000000000OLDAAA' where org_id = $1`, [org.id]);
+    const { response } = await authorizeThroughSandbox(world, org);
+    expect(response.headers.get('location')).toContain('cleared_leads=1');
+    const fields = (await world.api.call('GET', `/api/v1/orgs/${org.id}/leads/${lead.body.id}`, { token: org.apiKey })).body.fields;
+    expect(fields).toEqual({ email: 'switch@example.com', first_name: 'Sw' });
+  });
 });
