@@ -4,6 +4,8 @@ import type { Config } from '../config/config.ts';
 import { saveSecrets, type DataDirSecrets } from '../config/data-dir-secrets.ts';
 import { createOrg, getOrg } from '../db/orgs.ts';
 import { startWorker, type Worker } from '../sync/worker.ts';
+import { newWorkerId, syncOnce } from '../sync/engine.ts';
+import { SalesforceClients } from '../salesforce/client.ts';
 import { createMailer } from '../workflows/actions.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
 import { startSandbox } from '../sandbox/server.ts';
@@ -26,8 +28,8 @@ function onShutdown(booted: Booted, stops: Array<() => Promise<void>>): void {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-async function listen(booted: Booted, worker: Worker | undefined) {
-  const app = await buildApi({ db: booted.db, config: booted.config, logger: booted.logger, workerRunning: worker ? () => worker.isRunning() : undefined });
+async function listen(booted: Booted, worker: Worker | undefined, salesforce?: SalesforceClients) {
+  const app = await buildApi({ db: booted.db, config: booted.config, logger: booted.logger, salesforce, workerRunning: worker ? () => worker.isRunning() : undefined });
   await app.listen({ port: booted.config.port, host: booted.config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : booted.config.port;
@@ -45,11 +47,12 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
       booted.config = withSandbox(booted.config, sandbox);
       lines.push(`  Salesforce sandbox: ${sandbox.url}  (log in as ${sandbox.username} / ${sandbox.password})`);
     }
-    const worker = startWorker({ db: booted.db, logger: booted.logger });
+    const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
+    const worker = startSyncWorker(booted, salesforce);
     stops.push(() => worker.stop());
     const workflows = startWorkflowRunner(booted);
     stops.push(() => workflows.stop());
-    const { app, port } = await listen(booted, worker);
+    const { app, port } = await listen(booted, worker, salesforce);
     stops.unshift(() => app.close());
     const base = booted.config.publicUrl.includes(`:${booted.config.port}`) ? booted.config.publicUrl.replace(`:${booted.config.port}`, `:${port}`) : booted.config.publicUrl;
     const demo = booted.secrets ? await ensureDemoOrg({ ...booted, secrets: booted.secrets }) : undefined;
@@ -88,10 +91,25 @@ export async function serveCommand(options: { port?: string }): Promise<void> {
 
 export async function workerCommand(options: { concurrency: number }): Promise<void> {
   const booted = await boot({ requirePostgres: 'leadsync worker' });
-  const worker = startWorker({ db: booted.db, logger: booted.logger });
+  const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
+  const worker = startSyncWorker(booted, salesforce);
   const workflows = startWorkflowRunner(booted);
   booted.logger.info({ concurrency: options.concurrency }, 'worker started');
   onShutdown(booted, [() => worker.stop(), () => workflows.stop()]);
+}
+
+/** The push engine in the worker loop: batch after batch while there is due work, then a short poll. */
+function startSyncWorker(booted: Booted, salesforce: SalesforceClients): Worker {
+  const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId() };
+  return startWorker({
+    db: booted.db,
+    logger: booted.logger,
+    pollMs: 200,
+    tick: async (isRunning) => {
+      // Batch after batch while work is due; stop between batches on shutdown.
+      while (isRunning() && (await syncOnce(deps)) > 0);
+    },
+  });
 }
 
 /** Workflow events and actions, from the durable tables, in the worker loop. */

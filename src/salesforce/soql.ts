@@ -14,8 +14,8 @@ export function soqlString(value: string): string {
   return `'${escaped}'`;
 }
 
-/** Longest query text (before URL encoding) per request: GET URLs past ~16 KB are refused. */
-export const MAX_QUERY_CHARS = 6000;
+/** Longest query per request, URL-encoded: Salesforce refuses request URIs past 16,384 bytes. */
+export const MAX_QUERY_CHARS = 12_000;
 
 /**
  * Splits `values` into IN lists and returns one query per list: `build(list)` gets the literal list
@@ -24,19 +24,21 @@ export const MAX_QUERY_CHARS = 6000;
 export function inListQueries(values: readonly string[], build: (inList: string) => string, maxChars = MAX_QUERY_CHARS): string[] {
   const unique = [...new Set(values)];
   if (unique.length === 0) return [];
-  const overhead = build('').length;
+  const encoded = (text: string) => encodeURIComponent(text).length;
+  const overhead = encoded(build(''));
   const queries: string[] = [];
   let current: string[] = [];
   let length = overhead;
   for (const value of unique) {
     const literal = soqlString(value);
-    if (current.length > 0 && length + literal.length + 1 > maxChars) {
+    const size = encoded(literal) + 3; // the comma, encoded
+    if (current.length > 0 && length + size > maxChars) {
       queries.push(build(current.join(',')));
       current = [];
       length = overhead;
     }
     current.push(literal);
-    length += literal.length + 1;
+    length += size;
   }
   queries.push(build(current.join(',')));
   return queries;

@@ -16,7 +16,7 @@ export interface WorkerOptions {
   logger: Logger;
   pollMs?: number;
   /** One pass over due work; resolves when done. The sync engine plugs in here. */
-  tick?: () => Promise<void>;
+  tick?: (isRunning: () => boolean) => Promise<void>;
 }
 
 export function startWorker(options: WorkerOptions): Worker {
@@ -26,7 +26,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let current: Promise<void> = Promise.resolve();
   const loop = () => {
     if (!running) return;
-    current = (options.tick ? options.tick() : Promise.resolve())
+    current = (options.tick ? options.tick(() => running) : Promise.resolve())
       .catch((error) => options.logger.error({ err: error }, 'worker tick failed'))
       .finally(() => {
         if (running) timer = setTimeout(loop, pollMs);

@@ -1,0 +1,372 @@
+/**
+ * The push engine: one batch of one organization end to end — claim (after lingering for a fuller
+ * batch), read (batched SOQL), plan (pure), write (sObject Collections), enrich, and store every
+ * result in one transaction. Runs in `start` and in any number of `leadsync worker` processes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Database, Queryable } from '../db/engine.ts';
+import type { LeadRow } from '../db/rows.ts';
+import {
+  claimBatch,
+  completeLead,
+  countDue,
+  dueOrgs,
+  getSettingsDocument,
+  insertLogEntries,
+  loadLeads,
+  loadMessages,
+  markOrgRun,
+  pauseOrg,
+  releaseLeads,
+  retryLead,
+  saveSettingsDocument,
+  type ClaimedRow,
+  type LogEntry,
+} from '../db/sync.ts';
+import { emitWorkflowEvent } from '../db/workflows.ts';
+import { recordsPushed, syncErrors } from '../metrics.ts';
+import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
+import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
+import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
+import { findMatches, planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead } from './plan.ts';
+import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
+
+export const BATCH_SIZE = 200;
+export const MAX_ATTEMPTS = 8;
+const TRANSIENT = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+
+export interface EngineDeps {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  clients: SalesforceClients;
+  workerId?: string;
+  /** Base of the retry backoff (default 1 s). */
+  retryBaseMs?: number;
+  /** How long an organization pauses at its API limit or budget (default 5 min). */
+  pauseMs?: number;
+}
+
+export async function loadSettings(db: Queryable, orgId: string): Promise<SettingsDocument> {
+  const stored = await getSettingsDocument<SettingsDocument>(db, orgId);
+  return stored ? normalizeSettings(stored, stored) : defaultSettings();
+}
+
+/** Exponential backoff with jitter, capped at 10 minutes. */
+export function backoffMs(attempt: number, baseMs: number): number {
+  const cap = Math.min(600_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + (Math.random() * cap) / 2);
+}
+
+/**
+ * Waits while a partial batch may still fill: until 200 are due, until no new lead became due for
+ * the linger time, or at the latest 10 × linger after it began (sync-semantics.md, Batching).
+ */
+export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: number): Promise<void> {
+  const started = Date.now();
+  let count = await countDue(db, orgId);
+  let changedAt = started;
+  const step = Math.max(10, Math.min(250, lingerMs / 4));
+  while (count < BATCH_SIZE && Date.now() - changedAt < lingerMs && Date.now() - started < 10 * lingerMs) {
+    await new Promise((r) => setTimeout(r, step));
+    const next = await countDue(db, orgId);
+    if (next !== count) changedAt = Date.now();
+    count = next;
+  }
+}
+
+/** One pass: push one batch of the first organization with due work. Returns leads processed. */
+export async function syncOnce(deps: EngineDeps): Promise<number> {
+  for (const orgId of await dueOrgs(deps.db, 5)) {
+    const client = deps.clients.forOrg(orgId);
+    if (await overBudget(deps, orgId, client)) continue;
+    await lingerForBatch(deps.db, orgId, deps.config.sync.batchLingerMs);
+    const claimed = await claimBatch(deps.db, orgId, deps.workerId ?? 'worker', BATCH_SIZE, 300);
+    if (claimed.length === 0) continue;
+    await pushBatch(deps, orgId, claimed);
+    return claimed.length;
+  }
+  return 0;
+}
+
+/** At the budget share of the daily limit (LEADSYNC_API_BUDGET_PERCENT): pause, unless fresh numbers allow. */
+async function overBudget(deps: EngineDeps, orgId: string, client: OrgClient): Promise<boolean> {
+  const budget = (usage: { used: number; max: number } | null) => usage !== null && usage.used >= (usage.max * deps.config.sync.apiBudgetPercent) / 100;
+  if (!budget(await client.apiUsage())) return false;
+  try {
+    // The stored figure may be old (the daily limit rolls): ask once before pausing.
+    await client.call((conn) => conn.request('/limits'));
+  } catch {
+    // Unreachable or refused: the pause below applies.
+  }
+  if (!budget(await client.apiUsage())) return false;
+  await pauseOrg(deps.db, orgId, deps.pauseMs ?? 300_000, 'api_budget');
+  deps.logger.warn({ org_id: orgId }, 'salesforce API budget reached: sync paused');
+  return true;
+}
+
+interface Outcome {
+  status: 'synced' | 'error' | 'not_synced' | 'retry';
+  error?: { code: string; message: string };
+  ids: { lead?: string; contact?: string };
+}
+
+export interface BatchContext {
+  settings: SettingsDocument;
+  describe: Record<PushObject, Map<string, FieldInfo>>;
+  leads: LeadRow[];
+  plans: Map<string, LeadPlan>;
+  enrichment: Map<string, ReturnType<typeof enrich>>;
+  enrichmentSources: Map<string, EnrichmentInput>;
+}
+
+/** Reads and plans a batch without writing anything (also the dry run of `preview`). */
+export async function readAndPlan(db: Queryable, client: OrgClient, orgId: string, leads: LeadRow[]): Promise<BatchContext> {
+  const settings = await loadSettings(db, orgId);
+  const describe = {} as BatchContext['describe'];
+  for (const object of PUSH_OBJECTS) {
+    const fields = await client.describeFields(object === 'lead' ? 'Lead' : 'Contact');
+    describe[object] = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+  }
+  const conversationMapped = PUSH_OBJECTS.some((o) => settings.mappings[o].some((r) => r.spara_field === 'conversation' && !r.flagged));
+  const messages = conversationMapped ? await loadMessages(db, leads.map((l) => l.id)) : [];
+  const emails = leads.map((l) => l.fields.email).filter((e): e is string => typeof e === 'string').map((e) => e.toLowerCase());
+  const storedLeadIds = leads.map((l) => l.fields.salesforce_lead_id).filter((v): v is string => typeof v === 'string');
+  const sfLeads = await fetchLeads(client, leadSelect(mappedFields(settings.mappings.lead, describe.lead)), storedLeadIds, emails);
+  const convertedContactIds = sfLeads.map((l) => l.ConvertedContactId).filter((v): v is string => typeof v === 'string');
+  const storedContactIds = leads.map((l) => l.fields.salesforce_contact_id).filter((v): v is string => typeof v === 'string');
+  const sfContacts = await fetchContacts(client, contactSelect(mappedFields(settings.mappings.contact, describe.contact)), [...storedContactIds, ...convertedContactIds], emails);
+
+  const byLead = new Map<string, PlanLead['messages'][number][]>();
+  for (const m of messages) {
+    const list = byLead.get(m.lead_id) ?? [];
+    list.push({ role: m.role, channel: m.channel, text: m.text, sent_at: m.sent_at });
+    byLead.set(m.lead_id, list);
+  }
+  const plans = new Map<string, LeadPlan>();
+  const enrichmentSources = new Map<string, EnrichmentInput>();
+  const contactsById = new Map(sfContacts.map((c) => [c.Id.slice(0, 15), c]));
+  for (const lead of leads) {
+    plans.set(lead.id, planLead({ id: lead.id, fields: lead.fields, messages: byLead.get(lead.id) ?? [] }, { leads: sfLeads, contacts: sfContacts }, settings, describe));
+    if (typeof lead.fields.email !== 'string') continue;
+    const m = findMatches(lead.fields, sfLeads, sfContacts);
+    const dataLead = m.leadForData;
+    const convertedContact = typeof dataLead?.ConvertedContactId === 'string' ? contactsById.get(dataLead.ConvertedContactId.slice(0, 15)) : undefined;
+    enrichmentSources.set(lead.id, {
+      company: typeof lead.fields.company === 'string' ? lead.fields.company : null,
+      lead: dataLead ? { IsConverted: dataLead.IsConverted === true, Owner: dataLead.Owner as never, ConvertedAccount: dataLead.ConvertedAccount as never, ConvertedContact: convertedContact ? { Owner: convertedContact.Owner as never } : null } : null,
+      contact: m.contact ? { Owner: m.contact.record.Owner as never, Account: m.contact.record.Account as never } : null,
+    });
+  }
+  // Step 3 of the Account priority, for the leads steps 1 and 2 left without one: one query for all names.
+  const names = [...enrichmentSources.values()].filter((s) => !pickAccount(s) && s.company?.trim()).map((s) => s.company!.trim());
+  if (names.length > 0) {
+    const accounts = (await fetchAccountsByName(client, names)) as unknown as SfAccount[];
+    for (const source of enrichmentSources.values()) if (!pickAccount(source)) source.accountsByName = accounts;
+  }
+  const enrichment = new Map([...enrichmentSources].map(([id, source]) => [id, enrich(source)]));
+  return { settings, describe, leads, plans, enrichment, enrichmentSources };
+}
+
+/** Pushes one claimed batch. Never throws for Salesforce trouble: every lead gets an outcome. */
+export async function pushBatch(deps: EngineDeps, orgId: string, claimed: ClaimedRow[]): Promise<void> {
+  const client = deps.clients.forOrg(orgId);
+  const leads = await loadLeads(deps.db, orgId, claimed.map((c) => c.lead_id));
+  let ctx: BatchContext;
+  try {
+    ctx = await readAndPlan(deps.db, client, orgId, leads);
+  } catch (error) {
+    return handleBatchFailure(deps, orgId, claimed, error);
+  }
+  const outcomes = new Map<string, Outcome>(leads.map((l) => [l.id, { status: 'synced', ids: {} }]));
+  const logs: LogEntry[] = [];
+  const log = (leadId: string, plan: ObjectPlan, status: LogEntry['status'], salesforceId: string | null, code: string | null, message: string | null) =>
+    logs.push({ org_id: orgId, lead_id: leadId, object: plan.object, operation: plan.action === 'none' ? 'skip' : (plan.action as LogEntry['operation']), salesforce_id: salesforceId, status, error_code: code, message });
+  const attemptsOf = new Map(claimed.map((c) => [c.lead_id, c.attempts]));
+
+  for (const lead of leads) {
+    const plan = ctx.plans.get(lead.id)!;
+    const outcome = outcomes.get(lead.id)!;
+    if (plan.leadRecord) outcome.ids.lead = plan.leadRecord.Id;
+    if (plan.contactRecord) outcome.ids.contact = plan.contactRecord.Id;
+    for (const p of plan.objects) {
+      if (p.error) {
+        outcome.status = 'error';
+        outcome.error = { code: 'INVALID_VALUE', message: p.error };
+        log(lead.id, p, 'error', p.id ?? null, 'INVALID_VALUE', p.error);
+      } else if (p.action === 'skip') log(lead.id, p, 'success', p.id ?? null, null, p.reason ?? null);
+    }
+    if (plan.objects.every((p) => p.action === 'none' || p.action === 'skip') && !plan.leadRecord && !plan.contactRecord && outcome.status === 'synced') {
+      outcome.status = 'not_synced';
+    }
+  }
+
+  // Writes: Lead before Contact, creates and updates each as sObject Collections of up to 200.
+  try {
+    for (const [index, sfObject] of (['Lead', 'Contact'] as const).entries()) {
+      for (const action of ['create', 'update'] as const) {
+        const items = leads
+          .filter((l) => outcomes.get(l.id)!.status !== 'error')
+          .map((l) => ({ lead: l, plan: ctx.plans.get(l.id)!.objects[index] }))
+          .filter((x) => x.plan.action === action && !x.plan.error);
+        if (items.length === 0) continue;
+        const records = items.map(({ plan }) => ({ ...(action === 'update' ? { Id: plan.id } : {}), ...Object.fromEntries(Object.entries(plan.changes).map(([k, v]) => [k, v.to])) }));
+        const results = await writeCollection(client, sfObject, action, records);
+        results.forEach((result, i) => {
+          const { lead, plan } = items[i];
+          const outcome = outcomes.get(lead.id)!;
+          if (result.success) {
+            if (sfObject === 'Lead') outcome.ids.lead = result.id ?? plan.id;
+            else outcome.ids.contact = result.id ?? plan.id;
+            if (outcome.status === 'not_synced') outcome.status = 'synced';
+            recordsPushed.inc({ org: orgId, object: sfObject, operation: action });
+            log(lead.id, plan, 'success', result.id ?? plan.id ?? null, null, null);
+            return;
+          }
+          const error = result.errors[0] ?? { statusCode: 'UNKNOWN', message: 'Salesforce gave no reason' };
+          syncErrors.inc({ code: error.statusCode });
+          if (TRANSIENT.has(error.statusCode) && (attemptsOf.get(lead.id) ?? 0) + 1 < MAX_ATTEMPTS) {
+            outcome.status = 'retry';
+            outcome.error = { code: error.statusCode, message: error.message };
+            log(lead.id, plan, 'retrying', plan.id ?? null, error.statusCode, error.message);
+          } else {
+            outcome.status = 'error';
+            outcome.error = { code: error.statusCode, message: error.message };
+            log(lead.id, plan, 'error', plan.id ?? null, error.statusCode, error.message);
+          }
+        });
+      }
+    }
+  } catch (error) {
+    // A whole request failed: some records may be written (a create that timed out may have
+    // committed). Leads not finished are retried; the next attempt matches by email first, so a
+    // committed create is found and updated, never created twice.
+    const code = salesforceErrorCode(error);
+    if (code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, ctx.settings, error as Error);
+    if (error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected || code === 'REQUEST_LIMIT_EXCEEDED') {
+      return handleBatchFailure(deps, orgId, claimed, error);
+    }
+    for (const lead of leads) {
+      const o = outcomes.get(lead.id)!;
+      if (o.status === 'synced' || o.status === 'not_synced') {
+        o.status = 'retry';
+        o.error = { code: code ?? 'CONNECTION_ERROR', message: (error as Error).message };
+      }
+    }
+    deps.logger.warn({ org_id: orgId, code, err: error }, 'salesforce write failed; leads will be retried');
+  }
+
+  await deps.db.transaction(async (tx) => {
+    for (const lead of leads) {
+      const outcome = outcomes.get(lead.id)!;
+      const claim = claimed.find((c) => c.lead_id === lead.id)!;
+      if (outcome.status === 'retry') {
+        await retryLead(tx, lead.id, backoffMs(claim.attempts + 1, deps.retryBaseMs ?? 1000), outcome.error!);
+        continue;
+      }
+      const set: Record<string, unknown> = {};
+      const remove: string[] = [];
+      if (outcome.ids.lead && outcome.ids.lead !== lead.fields.salesforce_lead_id) set.salesforce_lead_id = outcome.ids.lead;
+      if (outcome.ids.contact && outcome.ids.contact !== lead.fields.salesforce_contact_id) set.salesforce_contact_id = outcome.ids.contact;
+      const enrichment = ctx.enrichment.get(lead.id);
+      const changed: string[] = [];
+      if (enrichment) {
+        for (const key of ENRICHMENT_FIELDS) {
+          const value = enrichment[key];
+          if (value === null && lead.fields[key] !== undefined) remove.push(key);
+          else if (value !== null && lead.fields[key] !== value) set[key] = value;
+          else continue;
+          changed.push(key);
+        }
+        if (enrichment.salesforce_account_id) logs.push({ org_id: orgId, lead_id: lead.id, object: 'Account', operation: 'read', salesforce_id: enrichment.salesforce_account_id, status: 'success', error_code: null, message: enrichment.salesforce_account_name });
+        if (enrichment.salesforce_assigned_sales_rep_id) logs.push({ org_id: orgId, lead_id: lead.id, object: 'User', operation: 'read', salesforce_id: enrichment.salesforce_assigned_sales_rep_id, status: 'success', error_code: null, message: enrichment.salesforce_assigned_sales_rep_name });
+      }
+      await completeLead(tx, { leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: outcome.status as 'synced' | 'error' | 'not_synced', error: outcome.error ?? null });
+      // Salesforce data that changed is a lead update for workflows (e.g. route to the account owner).
+      if (changed.length > 0) await emitWorkflowEvent(tx, orgId, lead.id, 'lead.updated', { changed });
+    }
+    await insertLogEntries(tx, logs);
+    await markOrgRun(tx, orgId);
+  });
+}
+
+interface WriteResult {
+  id?: string;
+  success: boolean;
+  errors: Array<{ statusCode: string; message: string; fields?: string[] }>;
+}
+
+async function writeCollection(client: OrgClient, object: 'Lead' | 'Contact', action: 'create' | 'update', records: Record<string, unknown>[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (let i = 0; i < records.length; i += BATCH_SIZE) {
+    const chunk = records.slice(i, i + BATCH_SIZE);
+    const out = await client.call((conn) =>
+      action === 'create' ? conn.sobject(object).create(chunk, { allOrNone: false }) : conn.sobject(object).update(chunk as Array<{ Id: string }>, { allOrNone: false }),
+    );
+    for (const r of out as unknown as Array<{ id?: string; success: boolean; errors: unknown[] }>) {
+      results.push({
+        id: r.id,
+        success: r.success,
+        errors: (r.errors ?? []).map((e) => {
+          const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
+          return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields };
+        }),
+      });
+    }
+  }
+  return results;
+}
+
+/** A mapped field Salesforce no longer has: flag its row on the settings so it is not retried forever. */
+async function flagVanishedField(deps: EngineDeps, orgId: string, settings: SettingsDocument, error: Error): Promise<void> {
+  const missing = /No such column '([^']+)'/i.exec(error.message)?.[1] ?? /field[s]?:? ?([A-Za-z0-9_]+__c)/.exec(error.message)?.[1];
+  if (!missing) return;
+  let flagged = false;
+  for (const object of PUSH_OBJECTS) {
+    for (const row of settings.mappings[object]) {
+      if (row.salesforce_field.toLowerCase() === missing.toLowerCase() && !row.flagged) {
+        row.flagged = `INVALID_FIELD: Salesforce has no field ${row.salesforce_field} any more`;
+        flagged = true;
+      }
+    }
+  }
+  if (!flagged) return;
+  await saveSettingsDocument(deps.db, orgId, settings);
+  deps.clients.forOrg(orgId).forgetDescribes();
+  deps.logger.warn({ org_id: orgId, field: missing }, 'mapped Salesforce field vanished: mapping flagged');
+}
+
+/** The batch could not run at all: pause on limits, hold on reconnection, else retry every lead. */
+async function handleBatchFailure(deps: EngineDeps, orgId: string, claimed: ClaimedRow[], error: unknown): Promise<void> {
+  const ids = claimed.map((c) => c.lead_id);
+  const code = salesforceErrorCode(error);
+  if (error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected) {
+    // Kept, not failed: the queue resumes when the organization is authorized again.
+    await releaseLeads(deps.db, ids);
+    return;
+  }
+  if (code === 'REQUEST_LIMIT_EXCEEDED') {
+    await releaseLeads(deps.db, ids);
+    await pauseOrg(deps.db, orgId, deps.pauseMs ?? 300_000, 'REQUEST_LIMIT_EXCEEDED');
+    deps.logger.warn({ org_id: orgId }, 'salesforce API limit reached: sync paused');
+    return;
+  }
+  if (code === 'INVALID_FIELD') {
+    const settings = await loadSettings(deps.db, orgId);
+    await flagVanishedField(deps, orgId, settings, error as Error);
+  }
+  const message = (error as Error).message ?? String(error);
+  deps.logger.warn({ org_id: orgId, code, err: error }, 'sync batch failed; leads will be retried');
+  await deps.db.transaction(async (tx) => {
+    for (const c of claimed) {
+      if (c.attempts + 1 >= MAX_ATTEMPTS) {
+        await completeLead(tx, { leadId: c.lead_id, claimedSeq: c.change_seq, set: {}, remove: [], status: 'error', error: { code: code ?? 'CONNECTION_ERROR', message } });
+      } else await retryLead(tx, c.lead_id, backoffMs(c.attempts + 1, deps.retryBaseMs ?? 1000), { code: code ?? 'CONNECTION_ERROR', message });
+    }
+  });
+}
+
+export const newWorkerId = () => `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+
