@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
 import { salesforceRoutes } from './routes/salesforce.ts';
+import { syncRoutes } from './routes/sync.ts';
 import { authenticate, bearerToken } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { dataModelRoutes } from './routes/data-model.ts';
@@ -89,6 +90,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   messageRoutes(app, ctx);
   workflowRoutes(app, ctx);
   salesforceRoutes(app, ctx);
+  syncRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
   webRoutes(app);
   return app;

@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError, notFound, validationFailed } from '../../errors.ts';
+import { getLead } from '../../db/leads.ts';
+import { getConnection } from '../../db/salesforce-connections.ts';
+import { listLog, orgSyncStatus, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
+import { orgDataModel } from '../../leads/service.ts';
+import { SalesforceNotConnected, SalesforceReconnectionRequired } from '../../salesforce/client.ts';
+import { loadSettings, readAndPlan } from '../../sync/engine.ts';
+import { normalizeSettings, PUSH_OBJECTS, settingsProblems, type DescribedField, type PushObject } from '../../sync/settings.ts';
+import { isUuid, orgFromPath } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { decodeCursor, encodeCursor, PageQuery, pageLimit } from '../pagination.ts';
+import { ErrorBody, OrgParams } from '../schemas.ts';
+import { salesforceFailure } from './salesforce.ts';
+
+const WriteRule = Type.Union([Type.Literal('overwrite'), Type.Literal('if_empty')]);
+const Row = Type.Object(
+  { spara_field: Type.String({ minLength: 1 }), salesforce_field: Type.String({ minLength: 1, maxLength: 255 }), write_rule: Type.Optional(WriteRule), flagged: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+const Rule = Type.Object({ update_existing: Type.Boolean(), create_when_no_match: Type.Boolean() }, { additionalProperties: false });
+const SettingsBody = Type.Object(
+  {
+    push: Type.Object({ lead: Rule, contact: Rule }, { additionalProperties: false }),
+    mappings: Type.Object({ lead: Type.Array(Row, { maxItems: 200 }), contact: Type.Array(Row, { maxItems: 200 }) }, { additionalProperties: false }),
+    required_field_placeholder: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+  },
+  { additionalProperties: false },
+);
+const SettingsResponse = Type.Object({
+  push: Type.Object({ lead: Rule, contact: Rule }),
+  mappings: Type.Object({ lead: Type.Array(Row), contact: Type.Array(Row) }),
+  required_field_placeholder: Type.String(),
+});
+const SyncStatus = Type.Object({
+  pending: Type.Number(),
+  in_flight: Type.Number(),
+  errors: Type.Number(),
+  last_run_at: Type.Union([Type.String(), Type.Null()]),
+  paused_until: Type.Union([Type.String(), Type.Null()]),
+  pause_reason: Type.Union([Type.String(), Type.Null()]),
+  api_usage: Type.Union([Type.Object({ used: Type.Number(), max: Type.Number() }), Type.Null()]),
+});
+const LogQuery = Type.Object({ lead_id: Type.Optional(Type.String()), status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('error'), Type.Literal('retrying')])), ...PageQuery }, { additionalProperties: false });
+const LogItem = Type.Object({
+  id: Type.String(),
+  lead_id: Type.Union([Type.String(), Type.Null()]),
+  object: Type.String(),
+  operation: Type.String(),
+  salesforce_id: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  error_code: Type.Union([Type.String(), Type.Null()]),
+  message: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String(),
+});
+const PreviewParams = Type.Object({ org: Type.String(), lead: Type.String() });
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const base = '/api/v1/orgs/:org/integrations/salesforce';
+
+export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get<{ Params: Static<typeof OrgParams> }>(
+    `${base}/settings`,
+    { schema: { tags: ['salesforce'], summary: 'Push Rules and Data Model Sync mappings', params: OrgParams, response: { 200: SettingsResponse, ...errors } } },
+    async (request) => loadSettings(ctx.db, (await orgFromPath(ctx, request, request.params.org)).id),
+  );
+
+  app.put<{ Params: Static<typeof OrgParams>; Body: Static<typeof SettingsBody> }>(
+    `${base}/settings`,
+    { schema: { tags: ['salesforce'], summary: 'Replace the settings document (checked against describe when connected)', params: OrgParams, body: SettingsBody, response: { 200: SettingsResponse, ...errors } } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      const previous = await loadSettings(ctx.db, org.id);
+      const doc = normalizeSettings(request.body, previous);
+      const describe: Partial<Record<PushObject, DescribedField[]>> = {};
+      const connection = await getConnection(ctx.db, org.id);
+      if (connection?.status === 'connected') {
+        const client = ctx.salesforce.forOrg(org.id);
+        try {
+          for (const object of PUSH_OBJECTS) describe[object] = await client.describeFields(object === 'lead' ? 'Lead' : 'Contact');
+        } catch (error) {
+          // Salesforce unreachable or authorization lost: the LeadSync-side checks still apply.
+          if (!(error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected)) request.log.warn({ err: error }, 'describe failed during settings check');
+        }
+      }
+      const problems = settingsProblems(doc, await orgDataModel(ctx.db, org.id), describe);
+      if (Object.keys(problems.validation).length > 0) throw validationFailed(problems.validation);
+      if (Object.keys(problems.mapping).length > 0) {
+        throw new AppError(400, 'invalid_mapping', `Some mapping rows cannot be written: ${Object.entries(problems.mapping).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, { rows: problems.mapping });
+      }
+      // A row saved again after checking against describe is no longer flagged.
+      for (const object of PUSH_OBJECTS) if (describe[object]) for (const row of doc.mappings[object]) delete row.flagged;
+      await saveSettingsDocument(ctx.db, org.id, doc);
+      return doc;
+    },
+  );
+
+  app.get<{ Params: Static<typeof OrgParams> }>(
+    `${base}/sync`,
+    { schema: { tags: ['salesforce'], summary: 'Queue, errors, last run and API usage', params: OrgParams, response: { 200: SyncStatus, ...errors } } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      const s = await orgSyncStatus(ctx.db, org.id);
+      const c = await getConnection(ctx.db, org.id);
+      return {
+        pending: s.pending,
+        in_flight: s.in_flight,
+        errors: s.errors,
+        last_run_at: s.last_run_at ? s.last_run_at.toISOString() : null,
+        paused_until: s.paused_until && s.paused_until > new Date() ? s.paused_until.toISOString() : null,
+        pause_reason: s.paused_until && s.paused_until > new Date() ? s.pause_reason : null,
+        api_usage: c?.api_used != null && c.api_max != null ? { used: c.api_used, max: c.api_max } : null,
+      };
+    },
+  );
+
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof LogQuery> }>(
+    `${base}/sync/log`,
+    { schema: { tags: ['salesforce'], summary: 'The sync log, newest first', params: OrgParams, querystring: LogQuery, response: { 200: Type.Object({ items: Type.Array(LogItem), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      if (request.query.lead_id !== undefined && !isUuid(request.query.lead_id)) throw validationFailed({ 'query.lead_id': 'must be a lead id' });
+      const limit = pageLimit(request.query.limit);
+      const before = decodeCursor(request.query.cursor, (v): v is number => Number.isSafeInteger(v));
+      const rows = await listLog(ctx.db, org.id, { leadId: request.query.lead_id, status: request.query.status, limit: limit + 1, beforeId: before });
+      const items = rows.slice(0, limit);
+      return {
+        items: items.map((r) => ({ ...r, id: String(r.id), at: new Date(r.at).toISOString() })),
+        next_cursor: rows.length > limit ? encodeCursor(Number(items[items.length - 1].id)) : null,
+      };
+    },
+  );
+
+  app.post<{ Params: Static<typeof PreviewParams> }>(
+    `${base}/sync/preview/:lead`,
+    { schema: { tags: ['salesforce'], summary: 'Dry run: the match, action and field changes per object, writing nothing', params: PreviewParams, ...errors } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      const lead = isUuid(request.params.lead) ? await getLead(ctx.db, org.id, request.params.lead) : undefined;
+      if (!lead) throw notFound('Lead');
+      try {
+        const batch = await readAndPlan(ctx.db, ctx.salesforce.forOrg(org.id), org.id, [lead]);
+        const plan = batch.plans.get(lead.id)!;
+        return {
+          lead_id: lead.id,
+          objects: plan.objects.map((p) => ({
+            object: p.object,
+            match: p.id ? { id: p.id, by: p.matchedBy ?? null } : null,
+            action: p.action === 'skip' ? 'none' : p.action,
+            changes: p.changes,
+            reason: p.reason ?? null,
+            error: p.error ?? null,
+          })),
+          salesforce_data: batch.enrichment.get(lead.id) ?? null,
+        };
+      } catch (error) {
+        const failure = salesforceFailure(error);
+        if (failure) throw failure;
+        throw error;
+      }
+    },
+  );
+
+  app.post<{ Params: Static<typeof OrgParams> }>(
+    `${base}/sync/retry`,
+    { schema: { tags: ['salesforce'], summary: 'Re-queue every lead whose sync ended in error', params: OrgParams, response: { 200: Type.Object({ requeued: Type.Number() }), ...errors } } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      return { requeued: await requeueLeads(ctx.db, org.id, 'errors') };
+    },
+  );
+}
