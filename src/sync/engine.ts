@@ -180,6 +180,7 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
   } catch (error) {
     return handleBatchFailure(deps, orgId, claimed, error);
   }
+  await flagMissingFields(deps, orgId, ctx);
   const outcomes = new Map<string, Outcome>(leads.map((l) => [l.id, { status: 'synced', ids: {} }]));
   const logs: LogEntry[] = [];
   const log = (leadId: string, plan: ObjectPlan, status: LogEntry['status'], salesforceId: string | null, code: string | null, message: string | null) =>
@@ -317,6 +318,22 @@ async function writeCollection(client: OrgClient, object: 'Lead' | 'Contact', ac
     }
   }
   return results;
+}
+
+/** Mapping rows whose Salesforce field is gone from describe are flagged (they are not written). */
+async function flagMissingFields(deps: EngineDeps, orgId: string, ctx: BatchContext): Promise<void> {
+  let flagged = false;
+  for (const object of PUSH_OBJECTS) {
+    for (const row of ctx.settings.mappings[object]) {
+      if (row.flagged || ctx.describe[object].has(row.salesforce_field.toLowerCase())) continue;
+      row.flagged = `INVALID_FIELD: Salesforce has no field ${row.salesforce_field} any more`;
+      flagged = true;
+    }
+  }
+  if (flagged) {
+    await saveSettingsDocument(deps.db, orgId, ctx.settings);
+    deps.logger.warn({ org_id: orgId }, 'mapped Salesforce field vanished: mapping flagged');
+  }
 }
 
 /** A mapped field Salesforce no longer has: flag its row on the settings so it is not retried forever. */

@@ -19,10 +19,10 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApi> {
   const staffToken = `staff_${randomBytes(16).toString('hex')}`;
   const config = loadConfig({ LEADSYNC_STAFF_TOKEN: staffToken, LOG_LEVEL: 'silent', LEADSYNC_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const app = await buildApi({ db: database.db, config, logger: createLogger('silent') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

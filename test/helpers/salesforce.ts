@@ -4,6 +4,7 @@
  */
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { startTestApi, type TestApi } from './api.ts';
+import type { TestDatabase } from './database.ts';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -13,14 +14,14 @@ export interface ConnectedWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { seed?: 'demo' | 'empty'; env?: Record<string, string>; sandbox?: Parameters<typeof startSandbox>[0] } = {}): Promise<ConnectedWorld> {
+export async function startWorld(options: { seed?: 'demo' | 'empty'; env?: Record<string, string>; sandbox?: Parameters<typeof startSandbox>[0]; database?: TestDatabase } = {}): Promise<ConnectedWorld> {
   const sandbox = await startSandbox({ port: 0, seed: options.seed ?? 'empty', ...options.sandbox });
   const api = await startTestApi({
     SALESFORCE_CLIENT_ID: sandbox.clientId,
     SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
     SALESFORCE_LOGIN_URL: sandbox.url,
     ...options.env,
-  });
+  }, { database: options.database });
   return {
     api,
     sandbox,

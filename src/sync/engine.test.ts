@@ -1,0 +1,276 @@
+/**
+ * The push engine against the sandbox over HTTP (jsforce), one test per rule of sync-semantics.md's
+ * Matching, Writing and Errors sections. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { engineName } from '../../test/helpers/database.ts';
+import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
+import { drain, engineDeps } from '../../test/helpers/sync.ts';
+import { claimBatch } from '../db/sync.ts';
+import { TRUNCATION_MARKER } from './transcript.ts';
+import { pushBatch, type EngineDeps } from './engine.ts';
+
+describe(`push engine against the sandbox (${engineName})`, () => {
+  let world: ConnectedWorld;
+  let deps: EngineDeps;
+  let org: { id: string; apiKey: string };
+  const call = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
+  const sb = (method: string, path: string, body?: unknown) => sandboxControl(world.sandbox, method, path, body);
+  const soql = async (q: string) => (await fetchQuery(q)) as any[];
+  let fetchQuery: (q: string) => Promise<unknown[]>;
+  const settings = (push: Record<string, unknown>, lead: unknown[] = [], contact: unknown[] = []) =>
+    call('PUT', '/integrations/salesforce/settings', { push: { lead: { update_existing: false, create_when_no_match: false }, contact: { update_existing: false, create_when_no_match: false }, ...push }, mappings: { lead, contact } });
+  const createLead = async (fields: Record<string, unknown>) => (await call('POST', '/leads', { fields })).body;
+  const getLead = async (id: string) => (await call('GET', `/leads/${id}`)).body;
+  const stats = async () => (await sb('GET', '/__sandbox/stats')) as { api_calls: number; by_kind: Record<string, number> };
+
+  beforeAll(async () => {
+    world = await startWorld({ env: { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '20' } });
+    deps = engineDeps(world);
+    fetchQuery = (q) => deps.clients.forOrg(org.id).query(q);
+  });
+  afterAll(() => world.close());
+  beforeEach(async () => {
+    await sb('POST', '/__sandbox/reset', { seed: 'empty' });
+    await sb('DELETE', '/__sandbox/faults');
+    org = await connectedOrg(world, `Org ${Math.random()}`);
+  });
+
+  describe('matching', () => {
+    it('by email, case-insensitive, the most recently created record wins; the id is stored back', async () => {
+      const older = await sb('POST', '/__sandbox/records/Lead', { LastName: 'Old', Company: 'X', Email: 'ADA@example.com', CreatedDate: '2026-01-01T00:00:00.000Z' });
+      const newer = await sb('POST', '/__sandbox/records/Lead', { LastName: 'New', Company: 'X', Email: 'ada@example.com', CreatedDate: '2026-02-01T00:00:00.000Z' });
+      await settings({ lead: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'first_name', salesforce_field: 'FirstName' }]);
+      const lead = await createLead({ email: 'Ada@Example.com', first_name: 'Ada' });
+      await drain(deps, org.id);
+      expect((await getLead(lead.id)).fields.salesforce_lead_id).toBe(newer.id);
+      expect((await soql(`SELECT Id, FirstName FROM Lead WHERE Id = '${newer.id}'`))[0].FirstName).toBe('Ada');
+      expect((await soql(`SELECT Id, FirstName FROM Lead WHERE Id = '${older.id}'`))[0].FirstName).toBeNull();
+    });
+
+    it('the stored salesforce_lead_id is tried first, before email', async () => {
+      const byEmail = await sb('POST', '/__sandbox/records/Lead', { LastName: 'E', Company: 'X', Email: 'grace@example.com' });
+      const stored = await sb('POST', '/__sandbox/records/Lead', { LastName: 'S', Company: 'X', Email: 'other@example.com' });
+      await settings({ lead: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'title', salesforce_field: 'Title' }]);
+      const lead = await createLead({ email: 'grace@example.com', title: 'Admiral', salesforce_lead_id: stored.id });
+      await drain(deps, org.id);
+      expect((await soql(`SELECT Title FROM Lead WHERE Id = '${stored.id}'`))[0].Title).toBe('Admiral');
+      expect((await soql(`SELECT Title FROM Lead WHERE Id = '${byEmail.id}'`))[0].Title).toBeNull();
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+    });
+
+    it('a converted lead is skipped (logged, not an error) and its Contact becomes the match', async () => {
+      const sfLead = await sb('POST', '/__sandbox/records/Lead', { FirstName: 'Con', LastName: 'Verted', Company: 'Conv Co', Email: 'conv@example.com' });
+      const { contact_id } = await sb('POST', '/__sandbox/convert-lead', { lead_id: sfLead.id });
+      await settings({ lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'title', salesforce_field: 'Title' }], [{ spara_field: 'title', salesforce_field: 'Title' }]);
+      const lead = await createLead({ email: 'conv@example.com', title: 'CFO', salesforce_lead_id: sfLead.id });
+      await drain(deps, org.id);
+      const after = await getLead(lead.id);
+      expect(after.sync.status).toBe('synced');
+      expect(after.fields.salesforce_contact_id).toBe(contact_id);
+      expect((await soql(`SELECT Title FROM Contact WHERE Id = '${contact_id}'`))[0].Title).toBe('CFO');
+      const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}`)).body.items;
+      expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ object: 'Lead', operation: 'skip', status: 'success', salesforce_id: sfLead.id })]));
+      expect(await soql("SELECT Id FROM Lead WHERE Email = 'conv@example.com' AND IsConverted = false")).toHaveLength(0);
+    });
+  });
+
+  describe('writing', () => {
+    it('if_empty writes only where Salesforce is empty; overwrite always', async () => {
+      const a = await sb('POST', '/__sandbox/records/Lead', { LastName: 'A', Company: 'X', Email: 'a@example.com', Title: 'CEO', FirstName: 'Old' });
+      const b = await sb('POST', '/__sandbox/records/Lead', { LastName: 'B', Company: 'X', Email: 'b@example.com' });
+      await settings({ lead: { update_existing: true, create_when_no_match: false } }, [
+        { spara_field: 'title', salesforce_field: 'Title', write_rule: 'if_empty' },
+        { spara_field: 'first_name', salesforce_field: 'FirstName', write_rule: 'overwrite' },
+      ]);
+      await createLead({ email: 'a@example.com', title: 'CTO', first_name: 'New' });
+      await createLead({ email: 'b@example.com', title: 'CTO', first_name: 'New' });
+      await drain(deps, org.id);
+      expect((await soql(`SELECT Title, FirstName FROM Lead WHERE Id = '${a.id}'`))[0]).toMatchObject({ Title: 'CEO', FirstName: 'New' });
+      expect((await soql(`SELECT Title, FirstName FROM Lead WHERE Id = '${b.id}'`))[0]).toMatchObject({ Title: 'CTO', FirstName: 'New' });
+    });
+
+    it('a lead with nothing to change costs no write', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'first_name', salesforce_field: 'FirstName' }]);
+      const lead = await createLead({ email: 'noop@example.com', first_name: 'Same', last_name: 'X' });
+      await drain(deps, org.id);
+      await sb('POST', '/__sandbox/stats/reset');
+      await call('POST', '/integrations/salesforce/sync/retry');
+      await world.api.database.db.query(`insert into sync_queue (lead_id, org_id, due_at) values ($1, $2, now()) on conflict do nothing`, [lead.id, org.id]);
+      await drain(deps, org.id);
+      const s = await stats();
+      expect(s.by_kind.collections ?? 0).toBe(0);
+      expect(s.by_kind.sobject ?? 0).toBe(0);
+      expect(s.by_kind.query).toBeGreaterThan(0);
+    });
+
+    it('creates with placeholders for required fields without a value', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'first_name', salesforce_field: 'FirstName' }]);
+      const lead = await createLead({ email: 'new@example.com', first_name: 'Newt' });
+      await drain(deps, org.id);
+      const id = (await getLead(lead.id)).fields.salesforce_lead_id;
+      expect((await soql(`SELECT FirstName, LastName, Company, Email FROM Lead WHERE Id = '${id}'`))[0]).toMatchObject({ FirstName: 'Newt', LastName: '[not provided]', Company: '[not provided]', Email: 'new@example.com' });
+    });
+
+    it('the conversation is written, truncated to the field length with the newest kept', async () => {
+      await sb('POST', '/__sandbox/fields/Lead', { name: 'Chat__c', type: 'textarea', length: 300 });
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'conversation', salesforce_field: 'Chat__c' }]);
+      const lead = await createLead({ email: 'chatty@example.com', last_name: 'Chatty', company: 'C' });
+      for (let i = 0; i < 12; i++) await call('POST', `/leads/${lead.id}/messages`, { role: i % 2 ? 'agent' : 'lead', channel: 'chat', text: `message number ${i}`, sent_at: `2026-11-28T14:${String(10 + i).padStart(2, '0')}:00Z` });
+      await drain(deps, org.id);
+      const id = (await getLead(lead.id)).fields.salesforce_lead_id;
+      const text = (await soql(`SELECT Chat__c FROM Lead WHERE Id = '${id}'`))[0].Chat__c as string;
+      expect(text.length).toBeLessThanOrEqual(300);
+      expect(text.startsWith(TRUNCATION_MARKER)).toBe(true);
+      expect(text.endsWith('[2026-11-28 14:21 UTC] Agent (chat): message number 11')).toBe(true);
+    });
+
+    it('coalesces a burst of changes into one write; a change during a push is pushed after', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'title', salesforce_field: 'Title' }]);
+      const lead = await createLead({ email: 'burst@example.com', last_name: 'B', company: 'C', title: 't0' });
+      for (let i = 1; i <= 5; i++) await call('PATCH', `/leads/${lead.id}`, { fields: { title: `t${i}` } });
+      await sb('POST', '/__sandbox/stats/reset');
+      await drain(deps, org.id);
+      expect((await stats()).by_kind.collections).toBe(1);
+      const id = (await getLead(lead.id)).fields.salesforce_lead_id;
+      expect((await soql(`SELECT Title FROM Lead WHERE Id = '${id}'`))[0].Title).toBe('t5');
+      // A change that lands while the lead is being pushed.
+      await call('PATCH', `/leads/${lead.id}`, { fields: { title: 'during-1' } });
+      const claimed = await claimBatch(deps.db, org.id, 'w', 200, 60);
+      await call('PATCH', `/leads/${lead.id}`, { fields: { title: 'during-2' } });
+      await pushBatch(deps, org.id, claimed);
+      expect((await getLead(lead.id)).sync.status).toBe('pending');
+      await drain(deps, org.id);
+      expect((await soql(`SELECT Title FROM Lead WHERE Id = '${id}'`))[0].Title).toBe('during-2');
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+    });
+  });
+
+  describe('errors', () => {
+    it('partial failure: one record refused by a validation rule, the others go on', async () => {
+      await sb('POST', '/__sandbox/validation-rules/Lead', { name: 'No bad titles', field: 'Title', condition: 'equals', value: 'Bad', message: 'Title may not be Bad' });
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'title', salesforce_field: 'Title' }]);
+      const good = await createLead({ email: 'good@example.com', last_name: 'G', company: 'C', title: 'Good' });
+      const bad = await createLead({ email: 'bad@example.com', last_name: 'B', company: 'C', title: 'Bad' });
+      await drain(deps, org.id);
+      expect((await getLead(good.id)).sync.status).toBe('synced');
+      const failed = await getLead(bad.id);
+      expect(failed.sync).toMatchObject({ status: 'error', last_error: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Title may not be Bad' } });
+      const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${bad.id}&status=error`)).body.items;
+      expect(log[0]).toMatchObject({ object: 'Lead', operation: 'create', status: 'error', error_code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' });
+      expect((await call('GET', '/integrations/salesforce/sync')).body.errors).toBe(1);
+    });
+
+    it('UNABLE_TO_LOCK_ROW is retried with backoff, then succeeds', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      await sb('POST', '/__sandbox/faults', { faults: [{ match: { path: 'composite/sobjects' }, error: 'UNABLE_TO_LOCK_ROW', count: 2 }] });
+      const lead = await createLead({ email: 'locked@example.com', last_name: 'L', company: 'C' });
+      await drain(deps, org.id);
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+      const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}`)).body.items;
+      expect(log.filter((e: any) => e.status === 'retrying' && e.error_code === 'UNABLE_TO_LOCK_ROW')).toHaveLength(2);
+      expect(await soql("SELECT Id FROM Lead WHERE Email = 'locked@example.com'")).toHaveLength(1);
+    });
+
+    it('a create whose answer is lost (DROP_AFTER_COMMIT) is found by email on retry: no duplicate', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'first_name', salesforce_field: 'FirstName' }]);
+      await sb('POST', '/__sandbox/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'DROP_AFTER_COMMIT', count: 1 }] });
+      const leads = await Promise.all([1, 2, 3].map((i) => createLead({ email: `drop${i}@example.com`, first_name: `D${i}`, last_name: 'D', company: 'C' })));
+      await drain(deps, org.id);
+      for (const [i, lead] of leads.entries()) {
+        const rows = await soql(`SELECT Id FROM Lead WHERE Email = 'drop${i + 1}@example.com'`);
+        expect(rows).toHaveLength(1);
+        expect((await getLead(lead.id)).fields.salesforce_lead_id).toBe(rows[0].Id);
+      }
+    });
+
+    it('REQUEST_LIMIT_EXCEEDED pauses the organization, nothing dropped, and it resumes when usage allows', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      const used = (await sb('GET', '/__sandbox/limits')).api_usage as number;
+      await sb('PUT', '/__sandbox/limits', { daily_api_requests: used + 1 });
+      const lead = await createLead({ email: 'limit@example.com', last_name: 'L', company: 'C' });
+      const { syncOnce } = await import('./engine.ts');
+      for (let i = 0; i < 3; i++) await syncOnce(deps);
+      const status = (await call('GET', '/integrations/salesforce/sync')).body;
+      expect(status.pending).toBe(1);
+      expect(status.paused_until).not.toBeNull();
+      expect((await getLead(lead.id)).sync.status).toBe('pending');
+      await sb('PUT', '/__sandbox/limits', { daily_api_requests: 1_000_000 });
+      await drain(deps, org.id);
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+      expect((await call('GET', '/integrations/salesforce/sync')).body).toMatchObject({ pending: 0, paused_until: null });
+    });
+
+    it('usage at the API budget pauses before Salesforce refuses', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      await createLead({ email: 'budget@example.com', last_name: 'B', company: 'C' });
+      const used = (await sb('GET', '/__sandbox/limits')).api_usage as number;
+      // 80% budget: usage sits at 90% of the limit.
+      await sb('PUT', '/__sandbox/limits', { daily_api_requests: Math.ceil((used + 5) / 0.9) });
+      await world.api.database.db.query('update salesforce_connections set api_used = $2, api_max = $3 where org_id = $1', [org.id, used + 5, Math.ceil((used + 5) / 0.9)]);
+      const { syncOnce } = await import('./engine.ts');
+      await syncOnce(deps);
+      const status = (await call('GET', '/integrations/salesforce/sync')).body;
+      expect(status.pause_reason).toBe('api_budget');
+      expect(status.pending).toBe(1);
+      await sb('PUT', '/__sandbox/limits', { daily_api_requests: 1_000_000 });
+      await drain(deps, org.id);
+      expect((await call('GET', '/integrations/salesforce/sync')).body.pending).toBe(0);
+    });
+
+    it('a mapped field that vanished is flagged on the settings, not retried forever', async () => {
+      await sb('POST', '/__sandbox/fields/Lead', { name: 'Score__c', type: 'string', length: 20 });
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'title', salesforce_field: 'Score__c' }]);
+      await sb('DELETE', '/__sandbox/fields/Lead/Score__c');
+      const lead = await createLead({ email: 'vanish@example.com', last_name: 'V', company: 'C', title: 'x' });
+      await drain(deps, org.id);
+      const doc = (await call('GET', '/integrations/salesforce/settings')).body;
+      expect(doc.mappings.lead.find((r: any) => r.salesforce_field === 'Score__c').flagged).toContain('INVALID_FIELD');
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+      expect(await soql("SELECT Id FROM Lead WHERE Email = 'vanish@example.com'")).toHaveLength(1);
+    });
+
+    it('reconnection_required keeps the queue; it resumes after authorizing again', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      await sb('POST', '/__sandbox/tokens/revoke');
+      const lead = await createLead({ email: 'held@example.com', last_name: 'H', company: 'C' });
+      const { syncOnce } = await import('./engine.ts');
+      await syncOnce(deps);
+      expect((await call('GET', '/integrations/salesforce')).body.status).toBe('reconnection_required');
+      expect((await call('GET', '/integrations/salesforce/sync')).body.pending).toBe(1);
+      const { authorizeThroughSandbox } = await import('../../test/helpers/salesforce.ts');
+      await authorizeThroughSandbox(world, org);
+      await drain(deps, org.id);
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+    });
+  });
+
+  it('a field that vanishes while describe is still cached (INVALID_FIELD from Salesforce) is flagged too', async () => {
+    await sb('POST', '/__sandbox/fields/Lead', { name: 'Tier__c', type: 'string', length: 20 });
+    await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'title', salesforce_field: 'Tier__c' }]);
+    await deps.clients.forOrg(org.id).describeFields('Lead');
+    await deps.clients.forOrg(org.id).describeFields('Contact');
+    await sb('DELETE', '/__sandbox/fields/Lead/Tier__c');
+    const lead = await createLead({ email: 'cached@example.com', last_name: 'V', company: 'C', title: 'x' });
+    await drain(deps, org.id);
+    const doc = (await call('GET', '/integrations/salesforce/settings')).body;
+    expect(doc.mappings.lead.find((r: any) => r.salesforce_field === 'Tier__c').flagged).toContain('INVALID_FIELD');
+    expect((await getLead(lead.id)).sync.status).toBe('synced');
+  });
+
+  describe('batching', () => {
+    it('200 new leads cost a handful of API calls', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } }, [
+        { spara_field: 'first_name', salesforce_field: 'FirstName' },
+        { spara_field: 'company', salesforce_field: 'Company' },
+      ]);
+      for (let i = 0; i < 200; i++) await createLead({ email: `batch${i}@example.com`, first_name: `B${i}`, last_name: 'Batch', company: `Company ${i % 20}` });
+      await sb('POST', '/__sandbox/stats/reset');
+      await drain(deps, org.id);
+      const s = await stats();
+      expect(s.api_calls).toBeLessThanOrEqual(8);
+      expect(await soql("SELECT COUNT() FROM Lead WHERE LastName = 'Batch'")).toBeDefined();
+      expect((await call('GET', '/integrations/salesforce/sync')).body).toMatchObject({ pending: 0, in_flight: 0, errors: 0 });
+    });
+  });
+});
