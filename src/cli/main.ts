@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
+import { registerSyncCommands } from './sync-commands.ts';
 import { CliError } from './boot.ts';
 import { migrateCommand, orgCreateCommand } from './admin-commands.ts';
 import { serveCommand, startCommand, workerCommand } from './start.ts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   const org = program.command('org').description('Manage organizations.');
   org.command('create').description('Create an organization; prints its id and API key (shown once).').argument('<name>', 'organization name').option('--data-dir <dir>', 'embedded database directory').action(orgCreateCommand);
 
+  registerSyncCommands(program);
   registerSandboxCommand(program);
   return program;
 }

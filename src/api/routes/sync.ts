@@ -162,6 +162,15 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
   );
 
   app.post<{ Params: Static<typeof OrgParams> }>(
+    `${base}/sync/backfill`,
+    { schema: { tags: ['salesforce'], summary: 'Re-queue every lead (a mapping added later applies to existing leads)', params: OrgParams, response: { 200: Type.Object({ requeued: Type.Number() }), ...errors } } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      return { requeued: await requeueLeads(ctx.db, org.id, 'all') };
+    },
+  );
+
+  app.post<{ Params: Static<typeof OrgParams> }>(
     `${base}/sync/retry`,
     { schema: { tags: ['salesforce'], summary: 'Re-queue every lead whose sync ended in error', params: OrgParams, response: { 200: Type.Object({ requeued: Type.Number() }), ...errors } } },
     async (request) => {
