@@ -67,26 +67,44 @@ export async function loadMessages(db: Queryable, leadIds: readonly string[]): P
   return rows;
 }
 
+export interface LeadCompletion {
+  leadId: string;
+  claimedSeq: number;
+  set: Record<string, unknown>;
+  remove: string[];
+  status: 'synced' | 'error' | 'not_synced';
+  error: { code: string; message: string } | null;
+}
+
 /**
- * Records a finished push of one lead: new field values (`remove` drops keys), the sync status, and
- * the queue row deleted — unless a change arrived during the push (change_seq moved), in which case
- * the row stays, unclaimed, for the next push.
+ * Records finished pushes in three statements whatever the batch size: new field values (`remove`
+ * drops keys), the sync status, and the queue rows deleted — except where a change arrived during
+ * the push (change_seq moved): that row stays, unclaimed, for the next push.
  */
-export async function completeLead(
-  db: Queryable,
-  r: { leadId: string; claimedSeq: number; set: Record<string, unknown>; remove: string[]; status: 'synced' | 'error' | 'not_synced'; error: { code: string; message: string } | null },
-): Promise<void> {
+export async function completeLeads(db: Queryable, items: readonly LeadCompletion[]): Promise<void> {
+  if (items.length === 0) return;
+  const input = JSON.stringify(items.map((i) => ({ lead_id: i.leadId, seq: i.claimedSeq, set: i.set, remove: i.remove, status: i.status, error: i.error })));
+  const rows = `jsonb_to_recordset($1::jsonb) as i(lead_id uuid, seq integer, set jsonb, remove text[], status text, error jsonb)`;
   await db.query(
-    `update leads set fields = (fields || $2::jsonb) - $3::text[], sync_status = $4, last_error = $5::jsonb,
-       last_synced_at = case when $4 = 'synced' then now() else last_synced_at end
-     where id = $1`,
-    [r.leadId, JSON.stringify(r.set), r.remove, r.status, r.error ? JSON.stringify(r.error) : null],
+    `update leads l set fields = (l.fields || i.set) - i.remove, sync_status = i.status, last_error = i.error,
+       last_synced_at = case when i.status = 'synced' then now() else l.last_synced_at end
+     from ${rows} where l.id = i.lead_id`,
+    [input],
   );
-  const { rowCount } = await db.query('delete from sync_queue where lead_id = $1 and change_seq = $2', [r.leadId, r.claimedSeq]);
-  if (rowCount === 0) {
-    await db.query(`update sync_queue set claimed_by = null, claimed_until = null, attempts = 0, first_queued_at = now() where lead_id = $1`, [r.leadId]);
-    await db.query(`update leads set sync_status = 'pending' where id = $1`, [r.leadId]);
-  }
+  await db.query(`delete from sync_queue q using ${rows} where q.lead_id = i.lead_id and q.change_seq = i.seq`, [input]);
+  // Rows still there had a change during the push: hand them back for the next one.
+  await db.query(
+    `with changed as (
+       update sync_queue q set claimed_by = null, claimed_until = null, attempts = 0, first_queued_at = now()
+       from ${rows} where q.lead_id = i.lead_id returning q.lead_id)
+     update leads set sync_status = 'pending' where id in (select lead_id from changed)`,
+    [input],
+  );
+}
+
+/** One lead (see completeLeads). */
+export async function completeLead(db: Queryable, item: LeadCompletion): Promise<void> {
+  await completeLeads(db, [item]);
 }
 
 /** Puts a lead back for another attempt after `delayMs` (transient failure). */
@@ -116,10 +134,12 @@ export interface LogEntry {
 
 export async function insertLogEntries(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const cols = ['org_id', 'lead_id', 'object', 'operation', 'salesforce_id', 'status', 'error_code', 'message'] as const;
-  const params: unknown[] = [];
-  const values = entries.map((e) => `(${cols.map((c) => (params.push(e[c]), `$${params.length}`)).join(', ')})`);
-  await db.query(`insert into sync_log (${cols.join(', ')}) values ${values.join(', ')}`, params);
+  await db.query(
+    `insert into sync_log (org_id, lead_id, object, operation, salesforce_id, status, error_code, message)
+     select org_id, lead_id, object, operation, salesforce_id, status, error_code, message
+     from jsonb_to_recordset($1::jsonb) as e(org_id uuid, lead_id uuid, object text, operation text, salesforce_id text, status text, error_code text, message text)`,
+    [JSON.stringify(entries)],
+  );
 }
 
 export interface LogRow extends LogEntry {

@@ -11,6 +11,7 @@ import type { LeadRow } from '../db/rows.ts';
 import {
   claimBatch,
   completeLead,
+  completeLeads,
   countDue,
   dueOrgs,
   getSettingsDocument,
@@ -23,9 +24,10 @@ import {
   retryLead,
   saveSettingsDocument,
   type ClaimedRow,
+  type LeadCompletion,
   type LogEntry,
 } from '../db/sync.ts';
-import { emitWorkflowEvent } from '../db/workflows.ts';
+import { emitWorkflowEvents } from '../db/workflows.ts';
 import { recordsPushed, syncErrors } from '../metrics.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
@@ -259,10 +261,13 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
     deps.logger.warn({ org_id: orgId, code, err: error }, 'salesforce write failed; leads will be retried');
   }
 
+  const claims = new Map(claimed.map((c) => [c.lead_id, c]));
+  const completions: LeadCompletion[] = [];
+  const updatedEvents: Array<{ leadId: string; payload: Record<string, unknown> }> = [];
   await deps.db.transaction(async (tx) => {
     for (const lead of leads) {
       const outcome = outcomes.get(lead.id)!;
-      const claim = claimed.find((c) => c.lead_id === lead.id)!;
+      const claim = claims.get(lead.id)!;
       if (outcome.status === 'retry') {
         await retryLead(tx, lead.id, backoffMs(claim.attempts + 1, deps.retryBaseMs ?? 1000), outcome.error!);
         continue;
@@ -284,10 +289,12 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
         if (enrichment.salesforce_account_id) logs.push({ org_id: orgId, lead_id: lead.id, object: 'Account', operation: 'read', salesforce_id: enrichment.salesforce_account_id, status: 'success', error_code: null, message: enrichment.salesforce_account_name });
         if (enrichment.salesforce_assigned_sales_rep_id) logs.push({ org_id: orgId, lead_id: lead.id, object: 'User', operation: 'read', salesforce_id: enrichment.salesforce_assigned_sales_rep_id, status: 'success', error_code: null, message: enrichment.salesforce_assigned_sales_rep_name });
       }
-      await completeLead(tx, { leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: outcome.status as 'synced' | 'error' | 'not_synced', error: outcome.error ?? null });
+      completions.push({ leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: outcome.status as LeadCompletion['status'], error: outcome.error ?? null });
       // Salesforce data that changed is a lead update for workflows (e.g. route to the account owner).
-      if (changed.length > 0) await emitWorkflowEvent(tx, orgId, lead.id, 'lead.updated', { changed });
+      if (changed.length > 0) updatedEvents.push({ leadId: lead.id, payload: { changed } });
     }
+    await completeLeads(tx, completions);
+    await emitWorkflowEvents(tx, orgId, 'lead.updated', updatedEvents);
     await insertLogEntries(tx, logs);
     await markOrgRun(tx, orgId);
   });

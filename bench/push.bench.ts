@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: push throughput and Salesforce API calls, LeadSync's engine against the way most
+ * integrations push (jsforce, one lookup and one write per lead), in the same run against the same
+ * in-process sandbox. Prints figures and ratios; asserts nothing (machines here are shared and noisy).
+ *
+ * Part 1: 10,000 leads — half new, a quarter matching existing Leads, a quarter matching Contacts —
+ * with 6 mapped fields including the conversation, one worker on the embedded database.
+ * Part 2 (needs PostgreSQL: BENCH_DATABASE_URL, or the machine's at 127.0.0.1:5432): 1 vs 3
+ * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import jsforce from 'jsforce';
+import pg from 'pg';
+import { loadConfig, type Config } from '../src/config/config.ts';
+import type { Database } from '../src/db/engine.ts';
+import { openDatabase } from '../src/db/open.ts';
+import { createOrg } from '../src/db/orgs.ts';
+import { saveSettingsDocument } from '../src/db/sync.ts';
+import { createLogger } from '../src/logger.ts';
+import { SalesforceClients } from '../src/salesforce/client.ts';
+import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
+import { startSandbox } from '../src/sandbox/server.ts';
+import { syncOnce } from '../src/sync/engine.ts';
+import { normalizeSettings } from '../src/sync/settings.ts';
+
+const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
+const BASELINE_LEADS = Number(process.env.BENCH_BASELINE_LEADS ?? 1_000);
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+const control = async (sb: Sandbox, method: string, path: string, body?: unknown) => {
+  const res = await fetch(sb.url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+};
+
+const email = (i: number) => `bench.person.${i}@example.com`;
+/** Lead i: 0..½ new, ½..¾ an existing Salesforce Lead, ¾..1 an existing Contact. */
+const kind = (i: number, n: number) => (i < n / 2 ? 'new' : i < (3 * n) / 4 ? 'lead' : 'contact');
+
+async function seedSalesforce(sb: Sandbox, n: number): Promise<void> {
+  await control(sb, 'POST', '/__sandbox/reset', { seed: 'empty' });
+  const jobs: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = kind(i, n);
+    if (k === 'lead') jobs.push(control(sb, 'POST', '/__sandbox/records/Lead', { LastName: `Existing ${i}`, Company: 'Old Co', Email: email(i) }));
+    if (k === 'contact') jobs.push(control(sb, 'POST', '/__sandbox/records/Contact', { LastName: `Contact ${i}`, Email: email(i) }));
+    if (jobs.length >= 50) await Promise.all(jobs.splice(0));
+  }
+  await Promise.all(jobs);
+}
+
+const settings = normalizeSettings({
+  push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
+  mappings: {
+    lead: [
+      { spara_field: 'first_name', salesforce_field: 'FirstName' },
+      { spara_field: 'last_name', salesforce_field: 'LastName' },
+      { spara_field: 'company', salesforce_field: 'Company' },
+      { spara_field: 'title', salesforce_field: 'Title' },
+      { spara_field: 'conversation', salesforce_field: 'Description' },
+    ],
+    contact: [
+      { spara_field: 'first_name', salesforce_field: 'FirstName' },
+      { spara_field: 'last_name', salesforce_field: 'LastName' },
+      { spara_field: 'title', salesforce_field: 'Title' },
+      { spara_field: 'phone', salesforce_field: 'Phone' },
+      { spara_field: 'conversation', salesforce_field: 'Description' },
+    ],
+  },
+});
+
+const leadFields = (i: number) => ({ email: email(i), first_name: `First${i}`, last_name: `Last${i}`, company: `Company ${i % 500}`, title: 'Head of Things', phone: '+1 555 0100' });
+
+/** Inserts n leads with two messages each, all due now, in bulk (setup, not measured). */
+async function seedLeads(db: Database, orgId: string, n: number): Promise<void> {
+  for (let start = 0; start < n; start += 1000) {
+    const ids: string[] = [];
+    const fields: string[] = [];
+    const emails: string[] = [];
+    for (let i = start; i < Math.min(n, start + 1000); i++) {
+      ids.push(randomUUID());
+      fields.push(JSON.stringify(leadFields(i)));
+      emails.push(email(i));
+    }
+    await db.query(`insert into leads (id, org_id, email_normalized, fields, sync_status) select unnest($2::uuid[]), $1, unnest($3::text[]), unnest($4::jsonb[]), 'pending'`, [orgId, ids, emails, fields]);
+    for (const [role, minute] of [['lead', 0], ['agent', 1]] as const) {
+      await db.query(
+        `insert into messages (id, org_id, lead_id, role, channel, text, sent_at)
+         select gen_random_uuid(), $1, id, $2, 'chat', $3, now() - interval '1 hour' + $4 * interval '1 minute' from unnest($5::uuid[]) as id`,
+        [orgId, role, role === 'lead' ? 'Hi, I would like a demo of your product next week.' : 'Happy to help! Sam from our team will reach out.', minute, ids],
+      );
+    }
+    await db.query(`insert into sync_queue (lead_id, org_id, due_at) select unnest($2::uuid[]), $1, now()`, [orgId, ids]);
+  }
+}
+
+async function connectOrg(db: Database, config: Config, sb: Sandbox): Promise<string> {
+  const { org } = await createOrg(db, 'Bench');
+  await connectWithClientCredentials({ db, config }, org.id, { login_url: sb.url, client_id: sb.clientId, client_secret: sb.clientSecret });
+  await saveSettingsDocument(db, org.id, settings);
+  return org.id;
+}
+
+function benchConfig(sb: Sandbox, databaseUrl?: string): Config {
+  return loadConfig({
+    LEADSYNC_SECRET_KEY: randomBytes(32).toString('base64'),
+    SALESFORCE_CLIENT_ID: sb.clientId,
+    SALESFORCE_CLIENT_SECRET: sb.clientSecret,
+    SALESFORCE_LOGIN_URL: sb.url,
+    LEADSYNC_SYNC_DEBOUNCE_MS: '0',
+    LEADSYNC_SYNC_BATCH_LINGER_MS: '50',
+    LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+}
+
+async function runLeadSync(sb: Sandbox): Promise<{ seconds: number; calls: number; peakRss: number }> {
+  await seedSalesforce(sb, LEADS);
+  const db = await openDatabase({});
+  const config = benchConfig(sb);
+  const orgId = await connectOrg(db, config, sb);
+  await seedLeads(db, orgId, LEADS);
+  await control(sb, 'POST', '/__sandbox/stats/reset');
+  const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), workerId: 'bench' };
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  while ((await syncOnce(deps)) > 0);
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from leads where sync_status = 'synced'`);
+  if (rows[0].n !== LEADS) throw new Error(`only ${rows[0].n} of ${LEADS} leads synced`);
+  const stats = await control(sb, 'GET', '/__sandbox/stats');
+  await db.close();
+  return { seconds, calls: stats.api_calls, peakRss };
+}
+
+/** The common way: per lead, look it up by email, then one write (jsforce, sequential). */
+async function runBaseline(sb: Sandbox): Promise<{ seconds: number; calls: number }> {
+  await seedSalesforce(sb, BASELINE_LEADS);
+  const conn = new jsforce.Connection({ oauth2: { loginUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret }, version: '62.0' });
+  await conn.login(sb.username, sb.password);
+  await control(sb, 'POST', '/__sandbox/stats/reset');
+  const started = performance.now();
+  for (let i = 0; i < BASELINE_LEADS; i++) {
+    const f = leadFields(i);
+    const description = '[chat] Hi, I would like a demo of your product next week.\n[chat] Happy to help! Sam from our team will reach out.';
+    const found = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = '${f.email}' AND IsConverted = false LIMIT 1`);
+    if (found.records[0]) {
+      await conn.sobject('Lead').update({ Id: found.records[0].Id, FirstName: f.first_name, LastName: f.last_name, Company: f.company, Title: f.title, Description: description });
+      continue;
+    }
+    const contact = await conn.query<{ Id: string }>(`SELECT Id FROM Contact WHERE Email = '${f.email}' LIMIT 1`);
+    if (contact.records[0]) await conn.sobject('Contact').update({ Id: contact.records[0].Id, FirstName: f.first_name, LastName: f.last_name, Title: f.title, Phone: f.phone, Description: description });
+    else await conn.sobject('Lead').create({ Email: f.email, FirstName: f.first_name, LastName: f.last_name, Company: f.company, Title: f.title, Description: description });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stats = await control(sb, 'GET', '/__sandbox/stats');
+  return { seconds, calls: stats.api_calls };
+}
+
+async function postgresAvailable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Part 2: N `leadsync worker` processes, 50 ms latency per Salesforce call. Returns seconds to drain. */
+async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads: number): Promise<number> {
+  const name = `leadsync_bench_${Date.now()}_${workers}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString() });
+  try {
+    await seedSalesforce(sb, leads);
+    const config = benchConfig(sb, url.toString());
+    const orgId = await connectOrg(db, config, sb);
+    await control(sb, 'POST', '/__sandbox/faults', { faults: [{ match: { path: '/services/data/' }, error: 'LATENCY', latency_ms: 50 }] });
+    const env = { ...process.env, DATABASE_URL: url.toString(), LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'warn' };
+    const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
+    const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: 'ignore' }));
+    // Let the workers boot before work appears, so both runs measure pushing, not start-up.
+    await new Promise((r) => setTimeout(r, 4000));
+    await seedLeads(db, orgId, leads);
+    const started = performance.now();
+    for (;;) {
+      const { rows } = await db.query<{ n: number }>('select count(*)::int as n from sync_queue');
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    for (const p of procs) p.kill('SIGTERM');
+    await control(sb, 'DELETE', '/__sandbox/faults');
+    return seconds;
+  } finally {
+    await db.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const sb = await startSandbox({ port: 0, seed: 'empty', dailyApiRequests: 10_000_000 });
+  try {
+    console.log(`LeadSync push benchmark — Node ${process.version}, ${LEADS} leads (½ new, ¼ existing Leads, ¼ existing Contacts), 6 mapped fields incl. the conversation\n`);
+    const ls = await runLeadSync(sb);
+    const base = await runBaseline(sb);
+    const lsRate = LEADS / ls.seconds;
+    const baseRate = BASELINE_LEADS / base.seconds;
+    console.log('| | LeadSync (batched) | baseline (jsforce, per lead) | ratio |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| leads pushed | ${LEADS} | ${BASELINE_LEADS} | |`);
+    console.log(`| Salesforce API calls per 1,000 leads | ${fmt((ls.calls * 1000) / LEADS)} | ${fmt((base.calls * 1000) / BASELINE_LEADS)} | ${fmt((base.calls / BASELINE_LEADS) / (ls.calls / LEADS))}× fewer |`);
+    console.log(`| leads per second | ${fmt(lsRate, 0)} | ${fmt(baseRate, 0)} | ${fmt(lsRate / baseRate)}× faster |`);
+    console.log(`| peak RSS | ${fmt(ls.peakRss / 1024 / 1024, 0)} MiB | | |`);
+
+    const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    if (await postgresAvailable(serverUrl)) {
+      const n = Number(process.env.BENCH_WORKER_LEADS ?? 4000);
+      const one = await runWorkers(sb, serverUrl, 1, n);
+      const three = await runWorkers(sb, serverUrl, 3, n);
+      console.log(`\nScale-out on PostgreSQL, ${n} leads, 50 ms latency added to every Salesforce call:`);
+      console.log('| workers | seconds | leads per second |');
+      console.log('| --- | --- | --- |');
+      console.log(`| 1 | ${fmt(one)} | ${fmt(n / one, 0)} |`);
+      console.log(`| 3 | ${fmt(three)} | ${fmt(n / three, 0)} |`);
+      console.log(`3 workers vs 1: ${fmt(one / three, 2)}×`);
+    } else {
+      console.log('\n(Scale-out part skipped: no PostgreSQL at BENCH_DATABASE_URL / DATABASE_URL / 127.0.0.1:5432.)');
+    }
+  } finally {
+    await sb.close();
+  }
+}
+
+await main();
