@@ -116,12 +116,13 @@ function benchConfig(sb: Sandbox, databaseUrl?: string): Config {
   });
 }
 
-async function runLeadSync(sb: Sandbox): Promise<{ seconds: number; calls: number; peakRss: number }> {
+async function runLeadSync(sb: Sandbox, latencyMs = 0): Promise<{ seconds: number; calls: number; peakRss: number }> {
   await seedSalesforce(sb, LEADS);
   const db = await openDatabase({});
   const config = benchConfig(sb);
   const orgId = await connectOrg(db, config, sb);
   await seedLeads(db, orgId, LEADS);
+  await setLatency(sb, latencyMs);
   await control(sb, 'POST', '/__sandbox/stats/reset');
   const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), workerId: 'bench' };
   let peakRss = process.memoryUsage().rss;
@@ -133,18 +134,20 @@ async function runLeadSync(sb: Sandbox): Promise<{ seconds: number; calls: numbe
   const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from leads where sync_status = 'synced'`);
   if (rows[0].n !== LEADS) throw new Error(`only ${rows[0].n} of ${LEADS} leads synced`);
   const stats = await control(sb, 'GET', '/__sandbox/stats');
+  await setLatency(sb, 0);
   await db.close();
   return { seconds, calls: stats.api_calls, peakRss };
 }
 
 /** The common way: per lead, look it up by email, then one write (jsforce, sequential). */
-async function runBaseline(sb: Sandbox): Promise<{ seconds: number; calls: number }> {
-  await seedSalesforce(sb, BASELINE_LEADS);
+async function runBaseline(sb: Sandbox, latencyMs = 0, leads = BASELINE_LEADS): Promise<{ seconds: number; calls: number; leads: number }> {
+  await seedSalesforce(sb, leads);
   const conn = new jsforce.Connection({ oauth2: { loginUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret }, version: '62.0' });
   await conn.login(sb.username, sb.password);
+  await setLatency(sb, latencyMs);
   await control(sb, 'POST', '/__sandbox/stats/reset');
   const started = performance.now();
-  for (let i = 0; i < BASELINE_LEADS; i++) {
+  for (let i = 0; i < leads; i++) {
     const f = leadFields(i);
     const description = '[chat] Hi, I would like a demo of your product next week.\n[chat] Happy to help! Sam from our team will reach out.';
     const found = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = '${f.email}' AND IsConverted = false LIMIT 1`);
@@ -158,7 +161,8 @@ async function runBaseline(sb: Sandbox): Promise<{ seconds: number; calls: numbe
   }
   const seconds = (performance.now() - started) / 1000;
   const stats = await control(sb, 'GET', '/__sandbox/stats');
-  return { seconds, calls: stats.api_calls };
+  await setLatency(sb, 0);
+  return { seconds, calls: stats.api_calls, leads };
 }
 
 async function postgresAvailable(url: string): Promise<boolean> {
@@ -185,7 +189,7 @@ async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads
     await seedSalesforce(sb, leads);
     const config = benchConfig(sb, url.toString());
     const orgId = await connectOrg(db, config, sb);
-    await control(sb, 'POST', '/__sandbox/faults', { faults: [{ match: { path: '/services/data/' }, error: 'LATENCY', latency_ms: 50 }] });
+    await setLatency(sb, 50);
     const env = { ...process.env, DATABASE_URL: url.toString(), LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'warn' };
     const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
     const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: 'ignore' }));
@@ -200,7 +204,7 @@ async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads
     }
     const seconds = (performance.now() - started) / 1000;
     for (const p of procs) p.kill('SIGTERM');
-    await control(sb, 'DELETE', '/__sandbox/faults');
+    await setLatency(sb, 0);
     return seconds;
   } finally {
     await db.close();
@@ -209,22 +213,33 @@ async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads
   }
 }
 
+/** Every Salesforce REST call answered `ms` later (the sandbox's LATENCY fault); 0 removes it. */
+async function setLatency(sb: Sandbox, ms: number): Promise<void> {
+  await control(sb, 'DELETE', '/__sandbox/faults');
+  if (ms > 0) await control(sb, 'POST', '/__sandbox/faults', { faults: [{ match: { path: '/services/data/' }, error: 'LATENCY', latency_ms: ms }] });
+}
+
+function table(title: string, ls: { seconds: number; calls: number; peakRss: number }, base: { seconds: number; calls: number; leads: number }): void {
+  const lsRate = LEADS / ls.seconds;
+  const baseRate = base.leads / base.seconds;
+  console.log(`\n${title}`);
+  console.log('| | LeadSync (batched) | baseline (jsforce, per lead) | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| leads pushed | ${LEADS} | ${base.leads} | |`);
+  console.log(`| Salesforce API calls per 1,000 leads | ${fmt((ls.calls * 1000) / LEADS)} | ${fmt((base.calls * 1000) / base.leads)} | ${fmt(base.calls / base.leads / (ls.calls / LEADS))}× fewer |`);
+  console.log(`| leads per second | ${fmt(lsRate, 0)} | ${fmt(baseRate, 0)} | ${fmt(lsRate / baseRate)}× faster |`);
+  console.log(`| peak RSS (whole process, sandbox and PGlite included) | ${fmt(ls.peakRss / 1024 / 1024, 0)} MiB | | |`);
+}
+
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   const sb = await startSandbox({ port: 0, seed: 'empty', dailyApiRequests: 10_000_000 });
   try {
     console.log(`LeadSync push benchmark — Node ${process.version}, ${LEADS} leads (½ new, ¼ existing Leads, ¼ existing Contacts), 6 mapped fields incl. the conversation\n`);
-    const ls = await runLeadSync(sb);
-    const base = await runBaseline(sb);
-    const lsRate = LEADS / ls.seconds;
-    const baseRate = BASELINE_LEADS / base.seconds;
-    console.log('| | LeadSync (batched) | baseline (jsforce, per lead) | ratio |');
-    console.log('| --- | --- | --- | --- |');
-    console.log(`| leads pushed | ${LEADS} | ${BASELINE_LEADS} | |`);
-    console.log(`| Salesforce API calls per 1,000 leads | ${fmt((ls.calls * 1000) / LEADS)} | ${fmt((base.calls * 1000) / BASELINE_LEADS)} | ${fmt((base.calls / BASELINE_LEADS) / (ls.calls / LEADS))}× fewer |`);
-    console.log(`| leads per second | ${fmt(lsRate, 0)} | ${fmt(baseRate, 0)} | ${fmt(lsRate / baseRate)}× faster |`);
-    console.log(`| peak RSS | ${fmt(ls.peakRss / 1024 / 1024, 0)} MiB | | |`);
+    table('No latency (the sandbox answers in microseconds; the baseline is at its fastest):', await runLeadSync(sb), await runBaseline(sb));
+    const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
+    table(`${latency} ms per Salesforce call (a nearby org; real ones answer in 50–300 ms):`, await runLeadSync(sb, latency), await runBaseline(sb, latency, Number(process.env.BENCH_BASELINE_LATENCY_LEADS ?? 300)));
 
     const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     if (await postgresAvailable(serverUrl)) {
