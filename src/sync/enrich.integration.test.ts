@@ -1,0 +1,123 @@
+/**
+ * Account and Owner data read during push, against the sandbox: each step of the Account priority,
+ * inactive and queue owners, account owner and website, clearing, and the batching of the reads.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { engineName } from '../../test/helpers/database.ts';
+import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
+import { drain, engineDeps } from '../../test/helpers/sync.ts';
+import type { EngineDeps } from './engine.ts';
+
+describe(`enrichment against the sandbox (${engineName})`, () => {
+  let world: ConnectedWorld;
+  let deps: EngineDeps;
+  let org: { id: string; apiKey: string };
+  let sam: string;
+  let gone: string;
+  let queue: string;
+  const sb = (method: string, path: string, body?: unknown) => sandboxControl(world.sandbox, method, path, body);
+  const call = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
+  const pushLead = async (fields: Record<string, unknown>) => {
+    const lead = (await call('POST', '/leads', { fields })).body;
+    await drain(deps, org.id);
+    return (await call('GET', `/leads/${lead.id}`)).body;
+  };
+
+  beforeAll(async () => {
+    world = await startWorld({ env: { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '10' } });
+    deps = engineDeps(world);
+  });
+  afterAll(() => world.close());
+  beforeEach(async () => {
+    await sb('POST', '/__sandbox/reset', { seed: 'empty' });
+    org = await connectedOrg(world, `Enrich ${Math.random()}`);
+    sam = (await sb('POST', '/__sandbox/records/User', { FirstName: 'Sam', LastName: 'Rep', Alias: 'srep', Email: 'sam@corp.example', Username: `sam${Math.random()}@corp.example`, IsActive: true })).id;
+    gone = (await sb('POST', '/__sandbox/records/User', { FirstName: 'Old', LastName: 'Rep', Alias: 'orep', Email: 'old@corp.example', Username: `old${Math.random()}@corp.example`, IsActive: false })).id;
+    queue = (await sb('POST', '/__sandbox/records/Group', { Name: 'Inbound Queue', Type: 'Queue' })).id;
+  });
+
+  it('1. a converted lead → its ConvertedAccount (with owner and website)', async () => {
+    const account = (await sb('POST', '/__sandbox/records/Account', { Name: 'Converted Co', Website: 'https://converted.example', OwnerId: sam })).id;
+    const lead = (await sb('POST', '/__sandbox/records/Lead', { LastName: 'C', Company: 'Converted Co', Email: 'conv@example.com' })).id;
+    await sb('POST', '/__sandbox/convert-lead', { lead_id: lead, account_id: account });
+    const l = await pushLead({ email: 'conv@example.com', company: 'Something Else' });
+    expect(l.fields).toMatchObject({
+      salesforce_account_id: account,
+      salesforce_account_name: 'Converted Co',
+      salesforce_account_website: 'https://converted.example',
+      salesforce_account_owner_email: 'sam@corp.example',
+      salesforce_account_owner_id: sam,
+      salesforce_account_owner_name: 'Sam Rep',
+    });
+  });
+
+  it('2. the most recently created Contact with the email → its Account; the rep is the Contact owner', async () => {
+    const older = (await sb('POST', '/__sandbox/records/Account', { Name: 'Older', OwnerId: sam })).id;
+    const newer = (await sb('POST', '/__sandbox/records/Account', { Name: 'Newer', OwnerId: sam })).id;
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'A', Email: 'ada@example.com', AccountId: older, OwnerId: gone, CreatedDate: '2026-01-01T00:00:00.000Z' });
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'B', Email: 'ADA@example.com', AccountId: newer, OwnerId: sam, CreatedDate: '2026-02-01T00:00:00.000Z' });
+    const l = await pushLead({ email: 'ada@example.com' });
+    expect(l.fields).toMatchObject({ salesforce_account_id: newer, salesforce_account_name: 'Newer', salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep', salesforce_assigned_sales_rep_email: 'sam@corp.example' });
+  });
+
+  it('3. the company equals an Account Name (case-insensitive, most recently created)', async () => {
+    await sb('POST', '/__sandbox/records/Account', { Name: 'ACME', OwnerId: sam, CreatedDate: '2026-01-01T00:00:00.000Z' });
+    const newest = (await sb('POST', '/__sandbox/records/Account', { Name: 'Acme', Website: 'https://acme.example', OwnerId: sam, CreatedDate: '2026-03-01T00:00:00.000Z' })).id;
+    const l = await pushLead({ email: 'wile@example.com', company: 'acme' });
+    expect(l.fields).toMatchObject({ salesforce_account_id: newest, salesforce_account_website: 'https://acme.example' });
+    expect(l.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+  });
+
+  it('an inactive account owner: owner email kept, no owner id or name; an inactive rep is not stored', async () => {
+    const account = (await sb('POST', '/__sandbox/records/Account', { Name: 'Dormant', OwnerId: gone })).id;
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'D', Email: 'dormant@example.com', AccountId: account, OwnerId: gone });
+    const l = await pushLead({ email: 'dormant@example.com' });
+    expect(l.fields).toMatchObject({ salesforce_account_id: account, salesforce_account_owner_email: 'old@corp.example' });
+    expect(l.fields.salesforce_account_owner_id).toBeUndefined();
+    expect(l.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+  });
+
+  it('a lead owned by a queue has no assigned rep; an unconverted lead owned by a user does', async () => {
+    await sb('POST', '/__sandbox/records/Lead', { LastName: 'Q', Company: 'Q', Email: 'queued@example.com', OwnerId: queue });
+    expect((await pushLead({ email: 'queued@example.com' })).fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+    await sb('POST', '/__sandbox/records/Lead', { LastName: 'U', Company: 'U', Email: 'owned@example.com', OwnerId: sam });
+    expect((await pushLead({ email: 'owned@example.com' })).fields).toMatchObject({ salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep' });
+  });
+
+  it('values Salesforce no longer has are cleared; the reads are in the sync log', async () => {
+    const account = (await sb('POST', '/__sandbox/records/Account', { Name: 'Fleeting', OwnerId: sam })).id;
+    const contact = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'F', Email: 'fleeting@example.com', AccountId: account, OwnerId: sam })).id;
+    const l = await pushLead({ email: 'fleeting@example.com' });
+    expect(l.fields.salesforce_account_id).toBe(account);
+    const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${l.id}`)).body.items;
+    expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ object: 'Account', operation: 'read', salesforce_id: account }), expect.objectContaining({ object: 'User', operation: 'read', salesforce_id: sam })]));
+    // The contact goes away in Salesforce: the next push clears what came from it.
+    await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Contact/${contact}`, { method: 'DELETE', headers: { authorization: `Bearer ${await token()}` } });
+    await call('PATCH', `/leads/${l.id}`, { fields: { first_name: 'Again' } });
+    await drain(deps, org.id);
+    const after = (await call('GET', `/leads/${l.id}`)).body.fields;
+    for (const key of ['salesforce_account_id', 'salesforce_account_name', 'salesforce_assigned_sales_rep_id', 'salesforce_assigned_sales_rep_name']) expect(after[key], key).toBeUndefined();
+  });
+
+  it('200 enriched leads cost a handful of queries, never one per lead', async () => {
+    const account = (await sb('POST', '/__sandbox/records/Account', { Name: 'Batch Co', OwnerId: sam })).id;
+    for (let i = 0; i < 100; i++) await sb('POST', '/__sandbox/records/Contact', { LastName: `C${i}`, Email: `batch${i}@example.com`, AccountId: account, OwnerId: sam });
+    for (let i = 0; i < 200; i++) await call('POST', '/leads', { fields: { email: `batch${i}@example.com`, company: i % 2 ? 'Batch Co' : `Unknown ${i}` } });
+    await sb('POST', '/__sandbox/stats/reset');
+    await drain(deps, org.id);
+    const stats = await sb('GET', '/__sandbox/stats');
+    expect(stats.by_kind.query).toBeLessThanOrEqual(4);
+    expect(stats.api_calls).toBeLessThanOrEqual(6);
+    const { rows } = await world.api.database.db.query<{ n: number }>(`select count(*)::int as n from leads where org_id = $1 and fields->>'salesforce_account_id' = $2`, [org.id, account]);
+    expect(rows[0].n).toBe(150);
+  });
+
+  /** An access token for direct REST calls in a test (the sandbox's password grant). */
+  async function token(): Promise<string> {
+    const res = await fetch(`${world.sandbox.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', client_id: world.sandbox.clientId, client_secret: world.sandbox.clientSecret, username: world.sandbox.username, password: world.sandbox.password }),
+    });
+    return (await res.json()).access_token;
+  }
+});
