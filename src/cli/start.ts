@@ -4,7 +4,7 @@ import type { Config } from '../config/config.ts';
 import { saveSecrets, type DataDirSecrets } from '../config/data-dir-secrets.ts';
 import { createOrg, getOrg } from '../db/orgs.ts';
 import { startWorker, type Worker } from '../sync/worker.ts';
-import { newWorkerId, syncOnce } from '../sync/engine.ts';
+import { newWorkerId, queueEnrichmentRefresh, syncOnce } from '../sync/engine.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { createMailer } from '../workflows/actions.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
@@ -101,11 +101,17 @@ export async function workerCommand(options: { concurrency: number }): Promise<v
 /** The push engine in the worker loop: batch after batch while there is due work, then a short poll. */
 function startSyncWorker(booted: Booted, salesforce: SalesforceClients): Worker {
   const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId() };
+  let lastRefresh = 0;
   return startWorker({
     db: booted.db,
     logger: booted.logger,
     pollMs: 200,
     tick: async (isRunning) => {
+      // The daily refresh of Salesforce data is queued at most once a minute per process.
+      if (Date.now() - lastRefresh > 60_000) {
+        lastRefresh = Date.now();
+        await queueEnrichmentRefresh(deps);
+      }
       // Batch after batch while work is due; stop between batches on shutdown.
       while (isRunning() && (await syncOnce(deps)) > 0);
     },

@@ -25,6 +25,7 @@ const EnvSchema = Type.Object({
   LEADSYNC_SYNC_DEBOUNCE_MS: Type.Optional(Int(0, 3_600_000)),
   LEADSYNC_SYNC_BATCH_LINGER_MS: Type.Optional(Int(0, 600_000)),
   LEADSYNC_API_BUDGET_PERCENT: Type.Optional(Int(1, 100)),
+  LEADSYNC_ENRICHMENT_REFRESH_HOURS: Type.Optional(Int(0, 8760)),
   LOG_LEVEL: Type.Optional(LogLevel),
   LEADSYNC_WEBHOOK_ALLOWED_HOSTS: Type.Optional(Type.String()),
   LEADSYNC_RATE_LIMIT_PER_MINUTE: Type.Optional(Int(1, 10_000_000)),
@@ -49,7 +50,7 @@ export interface Config {
     loginUrl: string | undefined;
     apiVersion: string;
   };
-  sync: { debounceMs: number; batchLingerMs: number; apiBudgetPercent: number };
+  sync: { debounceMs: number; batchLingerMs: number; apiBudgetPercent: number; enrichmentRefreshHours: number };
   logLevel: string;
   webhookAllowedHosts: string[];
   rateLimitPerMinute: number;
@@ -107,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       debounceMs: num(e.LEADSYNC_SYNC_DEBOUNCE_MS, 2000),
       batchLingerMs: num(e.LEADSYNC_SYNC_BATCH_LINGER_MS, 1000),
       apiBudgetPercent: num(e.LEADSYNC_API_BUDGET_PERCENT, 80),
+      enrichmentRefreshHours: num(e.LEADSYNC_ENRICHMENT_REFRESH_HOURS, 24),
     },
     logLevel: e.LOG_LEVEL ?? 'info',
     webhookAllowedHosts: (e.LEADSYNC_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -128,6 +130,6 @@ function describeProblem(name: string, message: string): string {
   if (name.endsWith('_URL')) return 'must be an http(s) URL';
   if (name === 'SALESFORCE_API_VERSION') return 'must look like 62.0';
   if (name === 'LEADSYNC_STAFF_TOKEN') return 'must be at least 16 characters';
-  if (/PORT|_MS|PERCENT|PER_MINUTE/.test(name)) return 'must be a whole number';
+  if (/PORT|_MS|PERCENT|PER_MINUTE|HOURS/.test(name)) return 'must be a whole number';
   return message;
 }

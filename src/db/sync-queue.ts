@@ -12,6 +12,7 @@ export async function markLeadForSync(db: Queryable, orgId: string, leadId: stri
      values ($1, $2, now() + $3 * interval '1 millisecond', now())
      on conflict (lead_id) do update set
        change_seq = sync_queue.change_seq + 1,
+       refresh_only = false,
        due_at = greatest(sync_queue.due_at,
                          least(now() + $3 * interval '1 millisecond',
                                sync_queue.first_queued_at + 10 * $3 * interval '1 millisecond'))`,

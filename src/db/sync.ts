@@ -41,6 +41,8 @@ export interface ClaimedRow {
   lead_id: string;
   change_seq: number;
   attempts: number;
+  /** Queued by the periodic refresh: read Account and Owner data, write nothing. */
+  refresh_only: boolean;
 }
 
 /** Claims up to `limit` due leads of one organization for `leaseSeconds`; others skip them. */
@@ -51,7 +53,7 @@ export async function claimBatch(db: Queryable, orgId: string, workerId: string,
        select lead_id from sync_queue
        where org_id = $1 and due_at <= now() and (claimed_until is null or claimed_until < now())
        order by due_at limit $3 for update skip locked)
-     returning q.lead_id, q.change_seq, q.attempts`,
+     returning q.lead_id, q.change_seq, q.attempts, q.refresh_only`,
     [orgId, workerId, limit, leaseSeconds],
   );
   return rows;
@@ -86,7 +88,7 @@ export async function completeLeads(db: Queryable, items: readonly LeadCompletio
   const input = JSON.stringify(items.map((i) => ({ lead_id: i.leadId, seq: i.claimedSeq, set: i.set, remove: i.remove, status: i.status, error: i.error })));
   const rows = `jsonb_to_recordset($1::jsonb) as i(lead_id uuid, seq integer, set jsonb, remove text[], status text, error jsonb)`;
   await db.query(
-    `update leads l set fields = (l.fields || i.set) - i.remove, sync_status = i.status, last_error = i.error,
+    `update leads l set fields = (l.fields || i.set) - i.remove, sync_status = i.status, last_error = i.error, enriched_at = now(),
        last_synced_at = case when i.status = 'synced' then now() else l.last_synced_at end
      from ${rows} where l.id = i.lead_id`,
     [input],
@@ -105,6 +107,24 @@ export async function completeLeads(db: Queryable, items: readonly LeadCompletio
 /** One lead (see completeLeads). */
 export async function completeLead(db: Queryable, item: LeadCompletion): Promise<void> {
   await completeLeads(db, [item]);
+}
+
+/**
+ * Queues leads whose Salesforce data was last read more than `hours` ago (connected organizations
+ * only) for a read-only refresh; returns how many. Leads already queued are left as they are.
+ */
+export async function queueStaleForRefresh(db: Queryable, hours: number, limit = 5000): Promise<number> {
+  const { rowCount } = await db.query(
+    `insert into sync_queue (lead_id, org_id, due_at, first_queued_at, refresh_only)
+     select l.id, l.org_id, now(), now(), true from leads l
+     join salesforce_connections c on c.org_id = l.org_id and c.status = 'connected'
+     where l.email_normalized is not null and l.enriched_at < now() - $1 * interval '1 hour'
+       and not exists (select 1 from sync_queue q where q.lead_id = l.id)
+     limit $2
+     on conflict (lead_id) do nothing`,
+    [hours, limit],
+  );
+  return rowCount;
 }
 
 /** Puts a lead back for another attempt after `delayMs` (transient failure). */

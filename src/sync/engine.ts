@@ -20,6 +20,7 @@ import {
   loadMessages,
   markOrgRun,
   pauseOrg,
+  queueStaleForRefresh,
   releaseLeads,
   retryLead,
   saveSettingsDocument,
@@ -77,6 +78,12 @@ export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: num
     if (next !== count) changedAt = Date.now();
     count = next;
   }
+}
+
+/** Queues leads whose Account/Owner data is older than LEADSYNC_ENRICHMENT_REFRESH_HOURS (0 = never). */
+export async function queueEnrichmentRefresh(deps: Pick<EngineDeps, 'db' | 'config'>): Promise<number> {
+  const hours = deps.config.sync.enrichmentRefreshHours;
+  return hours > 0 ? queueStaleForRefresh(deps.db, hours) : 0;
 }
 
 /** One pass: push one batch of the first organization with due work. Returns leads processed. */
@@ -189,8 +196,11 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
     logs.push({ org_id: orgId, lead_id: leadId, object: plan.object, operation: plan.action === 'none' ? 'skip' : (plan.action as LogEntry['operation']), salesforce_id: salesforceId, status, error_code: code, message });
   const attemptsOf = new Map(claimed.map((c) => [c.lead_id, c.attempts]));
 
+  const refreshOnly = new Set(claimed.filter((c) => c.refresh_only).map((c) => c.lead_id));
   for (const lead of leads) {
     const plan = ctx.plans.get(lead.id)!;
+    // A periodic refresh reads Account and Owner data; it never writes to Salesforce.
+    if (refreshOnly.has(lead.id)) plan.objects = plan.objects.map((p) => ({ ...p, action: 'none', changes: {}, error: undefined, reason: 'refresh of Salesforce data only' }));
     const outcome = outcomes.get(lead.id)!;
     if (plan.leadRecord) outcome.ids.lead = plan.leadRecord.Id;
     if (plan.contactRecord) outcome.ids.contact = plan.contactRecord.Id;

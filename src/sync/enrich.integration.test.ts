@@ -112,6 +112,32 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect(rows[0].n).toBe(150);
   });
 
+  it('the periodic refresh catches owner changes in Salesforce and writes nothing', async () => {
+    const other = (await sb('POST', '/__sandbox/records/User', { FirstName: 'Nia', LastName: 'New', Alias: 'nnew', Email: 'nia@corp.example', Username: `nia${Math.random()}@corp.example`, IsActive: true })).id;
+    const sfLead = (await sb('POST', '/__sandbox/records/Lead', { LastName: 'R', Company: 'R', Email: 'refresh@example.com', OwnerId: sam })).id;
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: false }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [{ spara_field: 'title', salesforce_field: 'Title' }], contact: [] },
+    });
+    const l = await pushLead({ email: 'refresh@example.com', title: 'From LeadSync' });
+    expect(l.fields.salesforce_assigned_sales_rep_id).toBe(sam);
+    // In Salesforce: a new owner, and a title an admin edited.
+    const headers = { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' };
+    await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}`, { method: 'PATCH', headers, body: JSON.stringify({ OwnerId: other, Title: 'Edited in Salesforce' }) });
+    const { queueEnrichmentRefresh } = await import('./engine.ts');
+    expect(await queueEnrichmentRefresh(deps)).toBe(0);
+    await world.api.database.db.query(`update leads set enriched_at = now() - interval '25 hours' where id = $1`, [l.id]);
+    expect(await queueEnrichmentRefresh(deps)).toBe(1);
+    await sb('POST', '/__sandbox/stats/reset');
+    await drain(deps, org.id);
+    const after = (await call('GET', `/leads/${l.id}`)).body.fields;
+    expect(after).toMatchObject({ salesforce_assigned_sales_rep_id: other, salesforce_assigned_sales_rep_name: 'Nia New' });
+    const stats = await sb('GET', '/__sandbox/stats');
+    expect(stats.by_kind.collections ?? 0).toBe(0);
+    const res = await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}?fields=Title`, { headers });
+    expect((await res.json()).Title).toBe('Edited in Salesforce');
+  });
+
   /** An access token for direct REST calls in a test (the sandbox's password grant). */
   async function token(): Promise<string> {
     const res = await fetch(`${world.sandbox.url}/services/oauth2/token`, {
