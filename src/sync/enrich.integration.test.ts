@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
-import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
+import { connectedOrg, sandboxControl, sandboxToken, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { drain, engineDeps } from '../../test/helpers/sync.ts';
 import type { EngineDeps } from './engine.ts';
 
@@ -92,7 +92,7 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${l.id}`)).body.items;
     expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ object: 'Account', operation: 'read', salesforce_id: account }), expect.objectContaining({ object: 'User', operation: 'read', salesforce_id: sam })]));
     // The contact goes away in Salesforce: the next push clears what came from it.
-    await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Contact/${contact}`, { method: 'DELETE', headers: { authorization: `Bearer ${await token()}` } });
+    await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Contact/${contact}`, { method: 'DELETE', headers: { authorization: `Bearer ${await sandboxToken(world.sandbox)}` } });
     await call('PATCH', `/leads/${l.id}`, { fields: { first_name: 'Again' } });
     await drain(deps, org.id);
     const after = (await call('GET', `/leads/${l.id}`)).body.fields;
@@ -122,7 +122,7 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     const l = await pushLead({ email: 'refresh@example.com', title: 'From LeadSync' });
     expect(l.fields.salesforce_assigned_sales_rep_id).toBe(sam);
     // In Salesforce: a new owner, and a title an admin edited.
-    const headers = { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' };
+    const headers = { authorization: `Bearer ${await sandboxToken(world.sandbox)}`, 'content-type': 'application/json' };
     await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}`, { method: 'PATCH', headers, body: JSON.stringify({ OwnerId: other, Title: 'Edited in Salesforce' }) });
     const { queueEnrichmentRefresh } = await import('./engine.ts');
     expect(await queueEnrichmentRefresh(deps)).toBe(0);
@@ -137,13 +137,4 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}?fields=Title`, { headers });
     expect((await res.json()).Title).toBe('Edited in Salesforce');
   });
-
-  /** An access token for direct REST calls in a test (the sandbox's password grant). */
-  async function token(): Promise<string> {
-    const res = await fetch(`${world.sandbox.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', client_id: world.sandbox.clientId, client_secret: world.sandbox.clientSecret, username: world.sandbox.username, password: world.sandbox.password }),
-    });
-    return (await res.json()).access_token;
-  }
 });

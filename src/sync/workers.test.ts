@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../../test/helpers/database.ts';
-import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
+import { connectedOrg, sandboxControl, sandboxToken, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { openDatabase } from '../db/open.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
@@ -73,7 +73,7 @@ describe.runIf(serverUrl)('three worker processes on PostgreSQL', () => {
     expect(creates.rows.every((r) => r.n === 1)).toBe(true);
     // Salesforce's side: one record per email, no duplicates.
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent("SELECT COUNT() FROM Lead WHERE Email LIKE 'w%@example.com'")}`, {
-      headers: { authorization: `Bearer ${(await tokenOf(world))}` },
+      headers: { authorization: `Bearer ${(await sandboxToken(world.sandbox))}` },
     });
     expect((await res.json()).totalSize).toBe(LEADS);
     const stats = await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats');
@@ -81,12 +81,3 @@ describe.runIf(serverUrl)('three worker processes on PostgreSQL', () => {
     expect(stats.by_kind.collections).toBeLessThan(LEADS / 20);
   }, 180_000);
 });
-
-/** An access token for direct checks, by the sandbox's password grant. */
-async function tokenOf(world: ConnectedWorld): Promise<string> {
-  const res = await fetch(`${world.sandbox.url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: world.sandbox.clientId, client_secret: world.sandbox.clientSecret, username: world.sandbox.username, password: world.sandbox.password }),
-  });
-  return (await res.json()).access_token;
-}

@@ -77,3 +77,12 @@ export async function connectedOrg(world: ConnectedWorld, name = 'Connected Co')
   if (response.status !== 302) throw new Error(`callback: ${response.status} ${await response.text()}`);
   return org;
 }
+
+/** An access token for direct REST checks in tests (the sandbox's password grant). */
+export async function sandboxToken(sandbox: Sandbox): Promise<string> {
+  const res = await fetch(`${sandbox.url}/services/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: sandbox.clientId, client_secret: sandbox.clientSecret, username: sandbox.username, password: sandbox.password }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
