@@ -79,9 +79,15 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
 
   it('a lead owned by a queue has no assigned rep; an unconverted lead owned by a user does', async () => {
     await sb('POST', '/__sandbox/records/Lead', { LastName: 'Q', Company: 'Q', Email: 'queued@example.com', OwnerId: queue });
-    expect((await pushLead({ email: 'queued@example.com' })).fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+    const queued = await pushLead({ email: 'queued@example.com', first_name: 'Quinn' });
+    expect(queued.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
     await sb('POST', '/__sandbox/records/Lead', { LastName: 'U', Company: 'U', Email: 'owned@example.com', OwnerId: sam });
-    expect((await pushLead({ email: 'owned@example.com' })).fields).toMatchObject({ salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep' });
+    const owned = await pushLead({ email: 'owned@example.com', first_name: 'Ada' });
+    expect(owned.fields).toMatchObject({ salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep' });
+    // Personalization with and without rep data read from Salesforce.
+    const template = "Hi {{ first_name }}, {{ salesforce_assigned_sales_rep_name | default: 'our team' }} will follow up.";
+    expect((await call('POST', '/render', { lead_id: owned.id, template })).body.text).toBe('Hi Ada, Sam Rep will follow up.');
+    expect((await call('POST', '/render', { lead_id: queued.id, template })).body.text).toBe('Hi Quinn, our team will follow up.');
   });
 
   it('values Salesforce no longer has are cleared; the reads are in the sync log', async () => {
