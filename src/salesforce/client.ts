@@ -58,6 +58,8 @@ export interface FieldDescribe {
 }
 
 export const DESCRIBE_TTL_MS = 60_000;
+/** How often API usage is written to the database (the budget check reads it from there). */
+export const USAGE_STORE_MS = 2_000;
 type Connection = InstanceType<typeof jsforce.Connection>;
 
 /** Clients of every organization this process talks to. */
@@ -171,17 +173,28 @@ export class OrgClient {
     });
   }
 
-  /** Stores the last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`). */
+  private usageStoredAt = 0;
+  private lastUsage: { used: number; max: number; at: number } | undefined;
+
+  /**
+   * Stores the last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at
+   * once, in the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
+   */
   private async recordUsage(): Promise<void> {
     const usage = (this.conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } } | undefined)?.limitInfo?.apiUsage;
     if (!usage) return;
     apiCallsUsed.set({ org: this.orgId }, usage.used);
     apiCallsLimit.set({ org: this.orgId }, usage.limit);
+    this.lastUsage = { used: usage.used, max: usage.limit, at: Date.now() };
+    if (Date.now() - this.usageStoredAt < USAGE_STORE_MS) return;
+    this.usageStoredAt = Date.now();
     await recordApiUsage(this.deps.db, this.orgId, usage.used, usage.limit).catch(() => {});
   }
 
   /** The last API usage seen, from this process or another (stored per organization). */
   async apiUsage(): Promise<{ used: number; max: number } | null> {
+    // This process's own last answer is the freshest figure; another worker's is in the database.
+    if (this.lastUsage && Date.now() - this.lastUsage.at < USAGE_STORE_MS) return { used: this.lastUsage.used, max: this.lastUsage.max };
     const row = await getConnection(this.deps.db, this.orgId);
     return row?.api_used != null && row.api_max != null ? { used: row.api_used, max: row.api_max } : null;
   }
