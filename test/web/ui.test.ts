@@ -88,6 +88,28 @@ describe.runIf(hasChromium)('connecting Salesforce from the web UI', () => {
     await page.waitForURL(`**/orgs/${org.id}/settings/salesforce?connected=1`);
     await expect.poll(() => page.locator('#sf-status').textContent()).toBe('Connected');
     expect(await page.locator('#sf-username').textContent()).toBe(world.sandbox.username);
+    // Push Rules and a mapping, saved through the page.
+    await page.getByLabel('Update existing Salesforce Leads').check();
+    await page.getByLabel('Create leads when no match is found').check();
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await page.locator('#tab-body input[data-k="spara_field"]').last().fill('first_name');
+    await page.locator('#tab-body input[data-k="spara_field"]').last().dispatchEvent('change');
+    await page.locator('#tab-body input[data-k="salesforce_field"]').last().fill('FirstName');
+    await page.locator('#tab-body input[data-k="salesforce_field"]').last().dispatchEvent('change');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#settings-msg').textContent()).toBe('Saved.');
+    await page.screenshot({ path: 'test-results/settings.png', fullPage: true });
+    const saved = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/settings`, { token: org.apiKey })).body;
+    expect(saved.push.lead).toEqual({ update_existing: true, create_when_no_match: true });
+    expect(saved.mappings.lead).toContainEqual({ spara_field: 'first_name', salesforce_field: 'FirstName', write_rule: 'overwrite' });
+    // A mapping Salesforce cannot take is refused with the reason on the page.
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await page.locator('#tab-body input[data-k="spara_field"]').last().fill('company');
+    await page.locator('#tab-body input[data-k="spara_field"]').last().dispatchEvent('change');
+    await page.locator('#tab-body input[data-k="salesforce_field"]').last().fill('NoSuchField__c');
+    await page.locator('#tab-body input[data-k="salesforce_field"]').last().dispatchEvent('change');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#settings-msg').textContent()).toContain('NoSuchField__c');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Deauthorize' }).click();
     await expect.poll(() => page.locator('#sf-status').textContent()).toBe('Not connected');

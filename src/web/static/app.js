@@ -110,7 +110,14 @@ async function settingsPage(org) {
     ${sync.ok ? syncCard(sync.data) : ''}
     ${settings.ok ? settingsCard() : ''}`;
   if (s) wireConnection(org);
-  if (settings.ok) wireSettings(org, settings.data);
+  if (settings.ok) wireSettings(org, settings.data, s?.status === 'connected');
+  const retry = document.getElementById('retry-errors');
+  if (retry) {
+    retry.onclick = async () => {
+      const r = await api('POST', `/orgs/${org}/integrations/salesforce/sync/retry`);
+      retry.textContent = r.ok ? `Re-queued ${r.data.requeued}` : errorText(r);
+    };
+  }
 }
 
 const labelFor = (status) => ({ connected: 'Connected', not_connected: 'Not connected', reconnection_required: 'Reconnection required' })[status] ?? status;
@@ -180,7 +187,9 @@ function syncCard(sync) {
   return `<div class="card"><h2>Sync</h2><dl>
     <dt>Pending</dt><dd id="sync-pending">${esc(sync.pending)}</dd><dt>Being pushed</dt><dd>${esc(sync.in_flight)}</dd>
     <dt>Errors</dt><dd>${esc(sync.errors)}</dd><dt>Last run</dt><dd>${esc(sync.last_run_at ? new Date(sync.last_run_at).toLocaleString() : 'never')}</dd>
-    <dt>Salesforce API calls today</dt><dd>${esc(usage)}</dd></dl></div>`;
+    <dt>Salesforce API calls today</dt><dd>${esc(usage)}</dd>
+    ${sync.paused_until ? `<dt>Paused</dt><dd class="error">until ${esc(new Date(sync.paused_until).toLocaleString())} (${esc(sync.pause_reason)})</dd>` : ''}</dl>
+    ${sync.errors > 0 ? '<button id="retry-errors" class="secondary">Retry failed leads</button>' : ''}</div>`;
 }
 
 function settingsCard() {
@@ -190,8 +199,21 @@ function settingsCard() {
     <div class="row" style="margin-top:1rem"><button id="save-settings">Save</button><span id="settings-msg" class="muted"></span></div></div>`;
 }
 
-function wireSettings(org, settings) {
+function wireSettings(org, settings, connected) {
   let tab = 'lead';
+  // Suggestions for both columns: LeadSync's data model, and the Salesforce object's fields (describe).
+  const lists = document.createElement('div');
+  document.getElementById('push-settings').appendChild(lists);
+  api('GET', `/orgs/${org}/data-model/fields`).then((r) => {
+    if (r.ok) lists.insertAdjacentHTML('beforeend', `<datalist id="spara-fields">${r.data.items.filter((f) => !f.read_only || f.key === 'conversation').map((f) => `<option value="${esc(f.key)}">${esc(f.label)}</option>`).join('')}</datalist>`);
+  });
+  if (connected) {
+    for (const [object, name] of [['lead', 'Lead'], ['contact', 'Contact']]) {
+      api('GET', `/orgs/${org}/integrations/salesforce/fields?object=${name}`).then((r) => {
+        if (r.ok) lists.insertAdjacentHTML('beforeend', `<datalist id="sf-fields-${object}">${r.data.items.filter((f) => f.createable || f.updateable).map((f) => `<option value="${esc(f.name)}">${esc(f.label)} (${esc(f.type)})</option>`).join('')}</datalist>`);
+      });
+    }
+  }
   const draw = () => {
     const push = settings.push[tab];
     const rows = settings.mappings[tab];
@@ -199,8 +221,8 @@ function wireSettings(org, settings) {
       <label><input type="checkbox" id="update-existing" ${push.update_existing ? 'checked' : ''}> Update existing Salesforce ${tab === 'lead' ? 'Leads' : 'Contacts'}</label>
       <label><input type="checkbox" id="create-missing" ${push.create_when_no_match ? 'checked' : ''} ${push.update_existing ? '' : 'disabled'}> Create ${tab === 'lead' ? 'leads' : 'contacts'} when no match is found</label>
       <table><thead><tr><th>LeadSync field</th><th>Salesforce field</th><th>Write rule</th><th></th></tr></thead><tbody>
-      ${rows.map((r, i) => `<tr><td><input data-i="${i}" data-k="spara_field" value="${esc(r.spara_field)}" ${r.spara_field === 'email' ? 'readonly' : ''}></td>
-        <td><input data-i="${i}" data-k="salesforce_field" value="${esc(r.salesforce_field)}"></td>
+      ${rows.map((r, i) => `<tr><td><input list="spara-fields" data-i="${i}" data-k="spara_field" value="${esc(r.spara_field)}" ${r.spara_field === 'email' ? 'readonly' : ''}></td>
+        <td><input list="sf-fields-${tab}" data-i="${i}" data-k="salesforce_field" value="${esc(r.salesforce_field)}">${r.flagged ? `<div class="error">${esc(r.flagged)}</div>` : ''}</td>
         <td><select data-i="${i}" data-k="write_rule"><option value="overwrite" ${r.write_rule === 'overwrite' ? 'selected' : ''}>Overwrite existing value</option><option value="if_empty" ${r.write_rule === 'if_empty' ? 'selected' : ''}>Update if field is empty</option></select></td>
         <td>${r.spara_field === 'email' ? '' : `<button class="link" data-remove="${i}">Remove</button>`}</td></tr>`).join('')}
       </tbody></table>
