@@ -7,6 +7,7 @@
  * with 6 mapped fields including the conversation, one worker on the embedded database.
  * Part 2 (needs PostgreSQL: BENCH_DATABASE_URL, or the machine's at 127.0.0.1:5432): 1 vs 3
  * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
+ * BENCH_PART=2 runs part 2 alone.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -237,9 +238,11 @@ async function main(): Promise<void> {
   const sb = await startSandbox({ port: 0, seed: 'empty', dailyApiRequests: 10_000_000 });
   try {
     console.log(`LeadSync push benchmark — Node ${process.version}, ${LEADS} leads (½ new, ¼ existing Leads, ¼ existing Contacts), 6 mapped fields incl. the conversation\n`);
+    if (process.env.BENCH_PART !== '2') {
     table('No latency (the sandbox answers in microseconds; the baseline is at its fastest):', await runLeadSync(sb), await runBaseline(sb));
     const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
     table(`${latency} ms per Salesforce call (a nearby org; real ones answer in 50–300 ms):`, await runLeadSync(sb, latency), await runBaseline(sb, latency, Number(process.env.BENCH_BASELINE_LATENCY_LEADS ?? 300)));
+    }
 
     const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     if (await postgresAvailable(serverUrl)) {

@@ -306,8 +306,9 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
     await completeLeads(tx, completions);
     await emitWorkflowEvents(tx, orgId, 'lead.updated', updatedEvents);
     await insertLogEntries(tx, logs);
-    await markOrgRun(tx, orgId);
   });
+  // Outside the batch's transaction: every worker of the organization touches this one row.
+  await markOrgRun(deps.db, orgId);
 }
 
 interface WriteResult {
