@@ -15,15 +15,18 @@ export async function saveSettingsDocument(db: Queryable, orgId: string, documen
   );
 }
 
-/** Organizations with due, unclaimed work that can be pushed now (connected, not paused), oldest first. */
+/**
+ * Organizations with due, unclaimed work that can be pushed now (connected, not paused), the one
+ * served least recently first. Walks organizations, not queue rows: each is one index probe.
+ */
 export async function dueOrgs(db: Queryable, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ org_id: string }>(
-    `select q.org_id from sync_queue q
-     join salesforce_connections c on c.org_id = q.org_id and c.status = 'connected'
-     left join sync_org_state s on s.org_id = q.org_id
-     where q.due_at <= now() and (q.claimed_until is null or q.claimed_until < now())
-       and (s.paused_until is null or s.paused_until <= now())
-     group by q.org_id order by min(q.due_at) limit $1`,
+    `select c.org_id from salesforce_connections c
+     left join sync_org_state s on s.org_id = c.org_id
+     where c.status = 'connected' and (s.paused_until is null or s.paused_until <= now())
+       and exists (select 1 from sync_queue q where q.org_id = c.org_id and q.due_at <= now()
+                   and (q.claimed_until is null or q.claimed_until < now()))
+     order by s.last_run_at nulls first limit $1`,
     [limit],
   );
   return rows.map((r) => r.org_id);

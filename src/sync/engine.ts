@@ -33,7 +33,7 @@ import { recordsPushed, syncErrors } from '../metrics.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
 import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
-import { findMatches, planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead } from './plan.ts';
+import { findMatches, planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
 import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
 
 export const BATCH_SIZE = 200;
@@ -157,10 +157,17 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
   const plans = new Map<string, LeadPlan>();
   const enrichmentSources = new Map<string, EnrichmentInput>();
   const contactsById = new Map(sfContacts.map((c) => [c.Id.slice(0, 15), c]));
+  // Each lead is planned against its own candidates (same email, stored ids), not the whole batch.
+  const leadIndex = indexRecords(sfLeads);
+  const contactIndex = indexRecords(sfContacts);
   for (const lead of leads) {
-    plans.set(lead.id, planLead({ id: lead.id, fields: lead.fields, messages: byLead.get(lead.id) ?? [] }, { leads: sfLeads, contacts: sfContacts }, settings, describe));
+    const leadCandidates = leadIndex.candidates(lead.fields.email, lead.fields.salesforce_lead_id);
+    const converted = leadCandidates.map((l) => l.ConvertedContactId).filter((v): v is string => typeof v === 'string');
+    const contactCandidates = contactIndex.candidates(lead.fields.email, lead.fields.salesforce_contact_id, ...converted);
+    const found = { leads: leadCandidates, contacts: contactCandidates };
+    plans.set(lead.id, planLead({ id: lead.id, fields: lead.fields, messages: byLead.get(lead.id) ?? [] }, found, settings, describe));
     if (typeof lead.fields.email !== 'string') continue;
-    const m = findMatches(lead.fields, sfLeads, sfContacts);
+    const m = findMatches(lead.fields, found.leads, found.contacts);
     const dataLead = m.leadForData;
     const convertedContact = typeof dataLead?.ConvertedContactId === 'string' ? contactsById.get(dataLead.ConvertedContactId.slice(0, 15)) : undefined;
     enrichmentSources.set(lead.id, {
@@ -177,6 +184,25 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
   }
   const enrichment = new Map([...enrichmentSources].map(([id, source]) => [id, enrich(source)]));
   return { settings, describe, leads, plans, enrichment, enrichmentSources };
+}
+
+/** Records by lower-cased email and by 15-character id, for per-lead candidate lists. */
+function indexRecords(records: readonly SfRecord[]) {
+  const byEmail = new Map<string, SfRecord[]>();
+  const byId = new Map<string, SfRecord>();
+  for (const r of records) {
+    byId.set(r.Id.slice(0, 15), r);
+    if (typeof r.Email !== 'string') continue;
+    const key = r.Email.trim().toLowerCase();
+    byEmail.set(key, [...(byEmail.get(key) ?? []), r]);
+  }
+  return {
+    candidates(email: unknown, ...ids: unknown[]): SfRecord[] {
+      const out = new Set<SfRecord>(typeof email === 'string' ? (byEmail.get(email.trim().toLowerCase()) ?? []) : []);
+      for (const id of ids) if (typeof id === 'string' && byId.has(id.slice(0, 15))) out.add(byId.get(id.slice(0, 15))!);
+      return [...out];
+    },
+  };
 }
 
 /** Pushes one claimed batch. Never throws for Salesforce trouble: every lead gets an outcome. */
