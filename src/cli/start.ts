@@ -55,6 +55,8 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
     const { app, port } = await listen(booted, worker, salesforce);
     stops.unshift(() => app.close());
     const base = booted.config.publicUrl.includes(`:${booted.config.port}`) ? booted.config.publicUrl.replace(`:${booted.config.port}`, `:${port}`) : booted.config.publicUrl;
+    // With --port 0 the real port is known only now; the OAuth callback URL is built from this.
+    booted.config.publicUrl = base;
     const demo = booted.secrets ? await ensureDemoOrg({ ...booted, secrets: booted.secrets }) : undefined;
     console.log(
       [
