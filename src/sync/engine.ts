@@ -33,7 +33,7 @@ import { recordsPushed, syncErrors } from '../metrics.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
 import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
-import { findMatches, planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
+import { planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
 import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
 
 export const BATCH_SIZE = 200;
@@ -165,9 +165,10 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
     const converted = leadCandidates.map((l) => l.ConvertedContactId).filter((v): v is string => typeof v === 'string');
     const contactCandidates = contactIndex.candidates(lead.fields.email, lead.fields.salesforce_contact_id, ...converted);
     const found = { leads: leadCandidates, contacts: contactCandidates };
-    plans.set(lead.id, planLead({ id: lead.id, fields: lead.fields, messages: byLead.get(lead.id) ?? [] }, found, settings, describe));
+    const plan = planLead({ id: lead.id, fields: lead.fields, messages: byLead.get(lead.id) ?? [] }, found, settings, describe);
+    plans.set(lead.id, plan);
     if (typeof lead.fields.email !== 'string') continue;
-    const m = findMatches(lead.fields, found.leads, found.contacts);
+    const m = plan.matches;
     const dataLead = m.leadForData;
     const convertedContact = typeof dataLead?.ConvertedContactId === 'string' ? contactsById.get(dataLead.ConvertedContactId.slice(0, 15)) : undefined;
     enrichmentSources.set(lead.id, {

@@ -42,6 +42,8 @@ export interface LeadPlan {
   /** The ids to store back on the lead (matches and, after writing, created ids). */
   leadRecord?: SfRecord;
   contactRecord?: SfRecord;
+  /** The matches themselves (enrichment reads them too). */
+  matches: Matches;
 }
 
 const id15 = (id: string) => id.slice(0, 15);
@@ -164,5 +166,5 @@ export function planLead(
   if (matches.contact?.by === 'converted_lead' && contact.action !== 'none') contact.matchedBy = 'converted_lead';
   objects[0].matchedBy = matches.lead?.by;
   objects[1].matchedBy ??= matches.contact?.by;
-  return { lead, objects, leadRecord: matches.lead?.record, contactRecord: matches.contact?.record };
+  return { lead, objects, leadRecord: matches.lead?.record, contactRecord: matches.contact?.record, matches };
 }
