@@ -49,6 +49,56 @@ describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineNam
     expect(await oauthCalls()).toBe(1);
   });
 
+  it('a call that started before another call of the same client refreshed uses that refresh', async () => {
+    const org = await connectedOrg(world, 'Overtaken');
+    const client = clients().forOrg(org.id);
+    await client.query('SELECT Id FROM User');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // This call holds the pre-expiry token while a second call hits the 401 and refreshes.
+    const slow = client.call(async (conn) => {
+      await gate;
+      return conn.query('SELECT Id FROM User');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    release();
+    expect((await slow).records).toHaveLength(1);
+    expect(await oauthCalls()).toBe(1);
+  });
+
+  it('pages, collections create/update with per-record results, and limits', async () => {
+    const org = await connectedOrg(world, 'Surface');
+    const client = clients().forOrg(org.id);
+    const records = Array.from({ length: 250 }, (_, i) => ({ LastName: `Page ${i}`, Company: 'Surface Co', Email: `page${i}@surface.example` }));
+    // One record without the required LastName: its error comes back in place, the rest are created.
+    const created = await client.create('Lead', [...records, { Company: 'No Name Co' }]);
+    expect(created).toHaveLength(251);
+    expect(created.slice(0, 250).every((r) => r.success && /^00Q/.test(r.id ?? ''))).toBe(true);
+    expect(created[250]).toMatchObject({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING' }] });
+
+    const first = await client.queryPage<{ Id: string }>("SELECT Id FROM Lead WHERE Company = 'Surface Co'", { batchSize: 200 });
+    expect(first).toMatchObject({ totalSize: 250, done: false });
+    expect(first.records).toHaveLength(200);
+    const second = await client.queryMore<{ Id: string }>(first.nextRecordsUrl!);
+    expect(second.done).toBe(true);
+    expect(second.nextRecordsUrl).toBeUndefined();
+    const ids = new Set([...first.records, ...second.records].map((r) => r.Id));
+    expect(ids).toEqual(new Set(created.slice(0, 250).map((r) => r.id)));
+
+    const updated = await client.update('Lead', [{ Id: created[0].id!, Title: 'CTO' }, { Id: '00Q000000000000AAA', Title: 'Nobody' }]);
+    expect(updated[0]).toMatchObject({ success: true, id: created[0].id });
+    expect(updated[1].success).toBe(false);
+    expect(await client.query<{ Title: string }>(`SELECT Title FROM Lead WHERE Id = '${created[0].id}'`)).toEqual([expect.objectContaining({ Title: 'CTO' })]);
+
+    const limits = await client.limits();
+    const sandboxLimits = await sandboxControl(world.sandbox, 'GET', '/__sandbox/limits');
+    expect(limits.DailyApiRequests.Max).toBe(sandboxLimits.daily_api_requests);
+    expect(await client.apiUsage()).toEqual({ used: sandboxLimits.api_usage, max: sandboxLimits.daily_api_requests });
+  });
+
   it('persists a rotated refresh token before using it, and keeps working', async () => {
     await sandboxControl(world.sandbox, 'PUT', '/__sandbox/oauth', { rotate_refresh_tokens: true });
     try {

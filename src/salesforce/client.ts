@@ -100,23 +100,26 @@ export class OrgClient {
     return this.conn;
   }
 
-  /** The connection, reloaded from the database when another process changed the tokens. */
-  private async connection(): Promise<Connection> {
+  /**
+   * The connection and the token version it holds, reloaded from the database when another process
+   * changed the tokens. The version travels with the call: a concurrent call of this process may have
+   * moved `this.version` on, and refreshing against that newer version would ask Salesforce twice.
+   */
+  private async connection(): Promise<{ conn: Connection; version: number }> {
     const row = await getConnection(this.deps.db, this.orgId);
     if (!row) throw new SalesforceNotConnected(this.orgId);
-    if (this.conn && row.token_version === this.version && row.status === 'connected') return this.conn;
-    return this.build(row);
+    if (this.conn && row.token_version === this.version && row.status === 'connected') return { conn: this.conn, version: this.version };
+    return { conn: this.build(row), version: row.token_version };
   }
 
   /** Runs one Salesforce interaction; refreshes once and retries once on an expired session. */
   async call<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
-    let conn = await this.connection();
+    const { conn, version } = await this.connection();
     try {
       return await fn(conn);
     } catch (error) {
       if (salesforceErrorCode(error) !== 'INVALID_SESSION_ID') throw error;
-      conn = await this.refresh(this.version);
-      return await fn(conn);
+      return await fn(await this.refresh(version));
     } finally {
       await this.recordUsage();
     }
@@ -233,4 +236,73 @@ export class OrgClient {
       return result.records as R[];
     });
   }
+
+  /**
+   * One page of a SOQL query, for callers that checkpoint between pages (Pull). `batchSize`
+   * (200–2,000) is sent as `Sforce-Query-Options`; Salesforce treats it as a hint.
+   */
+  async queryPage<R = Record<string, unknown>>(soql: string, options: { batchSize?: number } = {}): Promise<QueryPage<R>> {
+    const headers = options.batchSize ? { 'Sforce-Query-Options': `batchSize=${options.batchSize}` } : undefined;
+    return this.call(async (conn) => toPage<R>(await conn.query<Record<string, unknown>>(soql, { autoFetch: false, ...(headers && { headers }) })));
+  }
+
+  /** The page after `nextRecordsUrl` (a locator from queryPage or queryMore). */
+  async queryMore<R = Record<string, unknown>>(nextRecordsUrl: string): Promise<QueryPage<R>> {
+    return this.call(async (conn) => toPage<R>(await conn.queryMore<Record<string, unknown>>(nextRecordsUrl)));
+  }
+
+  /** sObject Collections create, 200 records a request, per-record results in input order (allOrNone false). */
+  async create(objectName: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+    return this.collections(records, (conn, chunk) => conn.sobject(objectName).create(chunk, { allOrNone: false }));
+  }
+
+  /** sObject Collections update (each record carries its Id), as create. */
+  async update(objectName: string, records: Array<Record<string, unknown> & { Id: string }>): Promise<SaveResult[]> {
+    return this.collections(records, (conn, chunk) => conn.sobject(objectName).update(chunk, { allOrNone: false }));
+  }
+
+  private async collections<T>(records: T[], write: (conn: Connection, chunk: T[]) => Promise<unknown>): Promise<SaveResult[]> {
+    const results: SaveResult[] = [];
+    for (let i = 0; i < records.length; i += COLLECTION_SIZE) {
+      const chunk = records.slice(i, i + COLLECTION_SIZE);
+      const out = (await this.call((conn) => write(conn, chunk))) as Array<{ id?: string; success: boolean; errors?: unknown[] }>;
+      for (const r of out) {
+        results.push({
+          id: r.id,
+          success: r.success,
+          errors: (r.errors ?? []).map((e) => {
+            const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
+            return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields ?? [] };
+          }),
+        });
+      }
+    }
+    return results;
+  }
+
+  /** `GET /limits` (DailyApiRequests and the rest); also refreshes the recorded API usage. */
+  async limits(): Promise<Record<string, { Max: number; Remaining: number }>> {
+    return this.call(async (conn) => (await conn.limits()) as unknown as Record<string, { Max: number; Remaining: number }>);
+  }
+}
+
+/** Salesforce accepts at most 200 records per sObject Collections request. */
+export const COLLECTION_SIZE = 200;
+
+export interface QueryPage<R> {
+  records: R[];
+  totalSize: number;
+  done: boolean;
+  /** Pass to queryMore for the next page; undefined on the last one. */
+  nextRecordsUrl?: string;
+}
+
+export interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+}
+
+function toPage<R>(result: { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string }): QueryPage<R> {
+  return { records: result.records as R[], totalSize: result.totalSize, done: result.done, nextRecordsUrl: result.done ? undefined : result.nextRecordsUrl };
 }

@@ -126,8 +126,14 @@ export async function completeAuthorization(deps: OAuthDeps, query: { code?: str
     if (error instanceof OAuthError) return { ok: false, orgId: state.org_id, reason: 'exchange_failed', message: error.message };
     throw error;
   }
-  const cleared = await store(deps, state.org_id, token, { auth_kind: 'oauth', login_url: state.login_url, client_id: null, client_secret_enc: null });
-  return { ok: true, orgId: state.org_id, clearedLeads: cleared };
+  try {
+    const cleared = await store(deps, state.org_id, token, { auth_kind: 'oauth', login_url: state.login_url, client_id: null, client_secret_enc: null });
+    return { ok: true, orgId: state.org_id, clearedLeads: cleared };
+  } catch (error) {
+    // The identity service failed: nothing was stored, and the page can still lead back to the org's settings.
+    if (error instanceof AppError) return { ok: false, orgId: state.org_id, reason: 'exchange_failed', message: error.message };
+    throw error;
+  }
 }
 
 /** The customer's own connected app (seed Option 2): the client-credentials flow. */

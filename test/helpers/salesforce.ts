@@ -51,7 +51,7 @@ export async function sandboxControl(sandbox: Sandbox, method: string, path: str
 export async function authorizeThroughSandbox(
   world: ConnectedWorld,
   org: { id: string; apiKey: string },
-  options: { action?: 'Allow' | 'Deny'; username?: string; password?: string } = {},
+  options: { action?: 'Allow' | 'Deny'; username?: string; password?: string; beforeCallback?: (callbackUrl: string) => Promise<void> } = {},
 ): Promise<{ callbackUrl: string; response: Response }> {
   const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/authorize`, { token: org.apiKey, body: {} });
   if (res.status !== 200) throw new Error(`authorize: ${res.status} ${JSON.stringify(res.body)}`);
@@ -66,6 +66,7 @@ export async function authorizeThroughSandbox(
   const submitted = await fetch(`${world.sandbox.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
   const callbackUrl = submitted.headers.get('location');
   if (submitted.status !== 302 || !callbackUrl) throw new Error(`login form: ${submitted.status} ${await submitted.text()}`);
+  await options.beforeCallback?.(callbackUrl);
   const response = await fetch(callbackUrl, { redirect: 'manual' });
   return { callbackUrl, response };
 }

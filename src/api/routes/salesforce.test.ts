@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../../test/helpers/database.ts';
 import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
+import { getConnection } from '../../db/salesforce-connections.ts';
+import { decryptSecret } from '../../salesforce/crypto.ts';
 
 describe(`Salesforce connection API against the sandbox (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -51,6 +53,22 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     expect(page).toContain('no longer valid');
     expect(page).toContain('connected app');
     expect(page).not.toMatch(/at .*\.ts:\d+/);
+    expect(await status(org)).toEqual(before);
+  });
+
+  it('an expired state is refused even with a good code; the connection is unchanged', async () => {
+    const org = await connectedOrg(world, 'Expired');
+    const before = await status(org);
+    const { response } = await authorizeThroughSandbox(world, org, {
+      // The admin took longer than the state's lifetime to come back from Salesforce.
+      beforeCallback: async () => {
+        await world.api.database.db.query(`update oauth_states set expires_at = now() - interval '1 second' where org_id = $1 and used_at is null`, [org.id]);
+      },
+    });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('expired');
+    expect(page).toContain('Use your own connected app');
     expect(await status(org)).toEqual(before);
   });
 
@@ -137,12 +155,28 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     expect((await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).by_kind.describe).toBe(1);
   });
 
-  it('deauthorize revokes at Salesforce and forgets the tokens; reconnecting works', async () => {
+  it('deauthorize revokes at Salesforce and forgets the tokens, keeps the settings; reconnecting works', async () => {
     const org = await connectedOrg(world, 'Deauth');
     await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/fields?object=Lead`, { token: org.apiKey });
+    const settingsPath = `/api/v1/orgs/${org.id}/integrations/salesforce/settings`;
+    const settings = (await world.api.call('GET', settingsPath, { token: org.apiKey })).body;
+    settings.push.contact = { update_existing: true, create_when_no_match: true };
+    settings.mappings.lead.push({ spara_field: 'first_name', salesforce_field: 'FirstName', write_rule: 'if_empty' });
+    const saved = await world.api.call('PUT', settingsPath, { token: org.apiKey, body: settings });
+    expect(saved.status).toBe(200);
+    const row = (await getConnection(world.api.database.db, org.id))!;
+    const refreshToken = decryptSecret(world.api.config.secretKey!, row.refresh_token_enc!);
     const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/deauthorize`, { token: org.apiKey });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('not_connected');
+    // Revoked at Salesforce: the refresh token no longer buys an access token.
+    const refreshed = await fetch(`${world.sandbox.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: world.sandbox.clientId, client_secret: world.sandbox.clientSecret }),
+    });
+    expect(refreshed.status).toBe(400);
+    expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
+    expect((await world.api.call('GET', settingsPath, { token: org.apiKey })).body).toEqual(saved.body);
     const { rows } = await world.api.database.db.query<{ a: string | null; r: string | null }>('select access_token_enc as a, refresh_token_enc as r from salesforce_connections where org_id = $1', [org.id]);
     expect(rows[0]).toEqual({ a: null, r: null });
     expect((await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/fields?object=Lead`, { token: org.apiKey })).status).toBe(409);
