@@ -45,7 +45,28 @@ export function parsedQueryCacheSize(): number {
   return cache.size;
 }
 
-export function executeSoql(soql: string, store: QueryableStore, opts: QueryOptions): QueryResult {
+/**
+ * The store seen through a per-query memo of `get`: relationship fields read the same few parents
+ * (owners, accounts) once per record, and a query sees one consistent state anyway.
+ */
+function memoized(store: QueryableStore): QueryableStore {
+  const parents = new Map<string, SRecord | undefined>();
+  return {
+    describe: (name) => store.describe(name),
+    objectForId: (id) => store.objectForId(id),
+    scan: (name) => store.scan(name),
+    lookup: (name, field, value) => store.lookup(name, field, value),
+    get: (id) => {
+      if (parents.has(id)) return parents.get(id);
+      const r = store.get(id);
+      parents.set(id, r);
+      return r;
+    },
+  };
+}
+
+export function executeSoql(soql: string, backing: QueryableStore, opts: QueryOptions): QueryResult {
+  const store = memoized(backing);
   const q = parseCached(soql);
   const root = store.describe(q.sObject);
   if (!root || !root.queryable) {
