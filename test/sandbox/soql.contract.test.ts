@@ -2,7 +2,7 @@
  * Every SOQL feature of sandbox.md, driven through jsforce the way LeadSync (or any client) sends it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { control, errorOf, open, type Ctx } from './helpers.ts';
+import { control, errorOf, open, V, type Ctx } from './helpers.ts';
 
 describe('SOQL through jsforce', () => {
   let ctx: Ctx;
@@ -115,5 +115,114 @@ describe('SOQL through jsforce', () => {
   it('15- and 18-character ids both match', async () => {
     expect((await q(`SELECT Name FROM Account WHERE Id = '${acme.slice(0, 15)}'`))[0].Name).toBe('Acme');
     expect((await q(`SELECT Name FROM Account WHERE Id IN ('${acme}')`))[0].Name).toBe('Acme');
+  });
+});
+
+describe('SOQL through jsforce: result shape, queryAll, large results, Bulk 2.0', () => {
+  let ctx: Ctx;
+  let sam: string;
+  let queue: string;
+  let acme: string;
+  let first: string;
+  const url = (type: string, id: string) => `/services/data/v${V}/sobjects/${type}/${id}`;
+
+  beforeAll(async () => {
+    ctx = await open({ seed: 'empty' });
+    const rec = (type: string, body: Record<string, unknown>) => control(ctx.sb, 'POST', `/records/${type}`, body).then((r) => r.id as string);
+    sam = await rec('User', { FirstName: 'Sam', LastName: 'Rep', Alias: 'srep', Email: 'sam@corp.example', Username: 'sam2@corp.example', IsActive: true });
+    queue = await rec('Group', { Name: 'Overflow Queue', Type: 'Queue', Email: 'overflow@corp.example' });
+    acme = await rec('Account', { Name: 'Acme', OwnerId: sam });
+    // 2,500 leads through sObject Collections (200 a call), half of them owned by the queue.
+    const leads = Array.from({ length: 2500 }, (_, i) => ({
+      LastName: `Bulk${String(i).padStart(4, '0')}`,
+      Company: i % 2 ? 'Odd Co' : 'Even Co',
+      Email: `bulk${i}@example.com`,
+      OwnerId: i % 2 ? queue : sam,
+    }));
+    for (let i = 0; i < leads.length; i += 200) {
+      const results = await ctx.conn.sobject('Lead').create(leads.slice(i, i + 200), { allOrNone: true });
+      if (i === 0) first = results[0]!.id!;
+    }
+  });
+  afterAll(() => ctx.sb.close());
+
+  it('records are shaped as Salesforce REST: attributes, select order, canonical casing, Name objects', async () => {
+    const res = await ctx.conn.query<any>(`SELECT lastname, OWNER.name, owner.type, Email, id FROM lead WHERE Email IN ('BULK0@example.com', 'bulk1@example.com') ORDER BY LastName`);
+    expect(res.totalSize).toBe(2);
+    expect(res.records[0]).toEqual({
+      attributes: { type: 'Lead', url: url('Lead', first) },
+      LastName: 'Bulk0000',
+      Owner: { attributes: { type: 'Name', url: url('User', sam) }, Name: 'Sam Rep', Type: 'User' },
+      Email: 'bulk0@example.com',
+      Id: first,
+    });
+    expect(Object.keys(res.records[0])).toEqual(['attributes', 'LastName', 'Owner', 'Email', 'Id']);
+    expect(res.records[1].Owner).toEqual({ attributes: { type: 'Name', url: url('Group', queue) }, Name: 'Overflow Queue', Type: 'Queue' });
+    const [account] = (await ctx.conn.query<any>(`SELECT Name, Owner.Email, CreatedDate FROM Account WHERE Id = '${acme}'`)).records;
+    expect(account.Owner).toEqual({ attributes: { type: 'User', url: url('User', sam) }, Email: 'sam@corp.example' });
+    expect(account.CreatedDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+  });
+
+  it('query hides deleted records; queryAll (jsforce scanAll) returns them with IsDeleted = true', async () => {
+    const target = (await ctx.conn.query<any>("SELECT Id FROM Lead WHERE Email = 'bulk7@example.com'")).records[0].Id as string;
+    await ctx.conn.sobject('Lead').destroy(target);
+    expect((await ctx.conn.query(`SELECT Id FROM Lead WHERE Id = '${target}'`)).totalSize).toBe(0);
+    const all = await ctx.conn.query<any>(`SELECT Id, IsDeleted FROM Lead WHERE Id = '${target.slice(0, 15)}'`, { scanAll: true });
+    expect(all.records.map((r: any) => [r.Id, r.IsDeleted])).toEqual([[target, true]]);
+    expect((await ctx.conn.query('SELECT COUNT() FROM Lead')).totalSize).toBe(2499);
+    expect((await ctx.conn.query('SELECT COUNT() FROM Lead', { scanAll: true })).totalSize).toBe(2500);
+  });
+
+  it('jsforce autoFetch follows nextRecordsUrl past 2,000 rows, in ORDER BY order', async () => {
+    const res = await ctx.conn.query<any>('SELECT Id, LastName, Owner.Type FROM Lead ORDER BY LastName DESC', { autoFetch: true, maxFetch: 10_000 });
+    expect(res.totalSize).toBe(2499);
+    expect(res.records.length).toBe(2499);
+    expect(res.records[0].LastName).toBe('Bulk2499');
+    expect(res.records[2498].LastName).toBe('Bulk0000');
+    const names = res.records.map((r: any) => r.LastName);
+    expect(names).toEqual([...names].sort().reverse());
+    expect(new Set(res.records.map((r: any) => r.Owner.Type))).toEqual(new Set(['User', 'Queue']));
+  });
+
+  it('LIMIT and OFFSET apply before pagination; OFFSET over 2000 is refused', async () => {
+    const page = await ctx.conn.query<any>("SELECT LastName FROM Lead WHERE Company = 'even co' ORDER BY LastName LIMIT 3 OFFSET 2000");
+    // 1,250 leads match: an offset of 2,000 leaves none.
+    expect(page.records).toEqual([]);
+    const inRange = await ctx.conn.query<any>("SELECT LastName FROM Lead WHERE Company = 'even co' ORDER BY LastName LIMIT 3 OFFSET 1000");
+    expect(inRange.records.map((r: any) => r.LastName)).toEqual(['Bulk2000', 'Bulk2002', 'Bulk2004']);
+    const err = await errorOf(ctx.conn.query('SELECT Id FROM Lead LIMIT 5 OFFSET 2001'));
+    expect(err.errorCode).toBe('NUMBER_OUTSIDE_VALID_RANGE');
+  });
+
+  it('Bulk 2.0 query runs the same engine (relationship columns flattened in CSV)', async () => {
+    const rows: any[] = [];
+    for await (const row of await ctx.conn.bulk2.query("SELECT Id, Email, Owner.Name FROM Lead WHERE Owner.Type = 'Queue' AND Email LIKE 'bulk1%'")) rows.push(row);
+    // Odd numbers whose decimal form starts with 1: 1, 11..19 odd, 101..199 odd, 1001..1999 odd.
+    expect(rows.length).toBe(1 + 5 + 50 + 500);
+    expect(new Set(rows.map((r) => r['Owner.Name']))).toEqual(new Set(['Overflow Queue']));
+  });
+
+  it('WHERE Email IN (200 emails) with relationship fields answers in one call', async () => {
+    const emails = Array.from({ length: 200 }, (_, i) => `'BULK${i * 3}@EXAMPLE.COM'`).join(', ');
+    const res = await ctx.conn.query<any>(`SELECT Id, Email, Owner.Email, Owner.IsActive FROM Lead WHERE Email IN (${emails})`);
+    expect(res.totalSize).toBe(200);
+    expect(res.records.filter((r: any) => r.Owner.IsActive === false).length).toBe(100);
+  });
+
+  it('errors carry Salesforce codes and the positioned message', async () => {
+    const badId = await errorOf(ctx.conn.query("SELECT Id FROM Lead WHERE Id IN ('00Q000000000001', 'nope')"));
+    expect(badId.errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
+    expect(badId.message).toContain('invalid ID field: nope');
+    const mixed = await errorOf(ctx.conn.query("SELECT Id FROM Lead WHERE Company = 'a' AND Company = 'b' OR Company = 'c'"));
+    expect(mixed.errorCode).toBe('MALFORMED_QUERY');
+    expect(mixed.message).toContain("unexpected token: 'OR'");
+    const rel = await errorOf(ctx.conn.query('SELECT Owner.Profile.Name FROM Lead'));
+    expect(rel.errorCode).toBe('INVALID_FIELD');
+    expect(rel.message).toContain("Didn't understand relationship 'Profile' in field path");
+    const col = await errorOf(ctx.conn.query('SELECT Id, Shoe FROM Lead'));
+    expect(col.message).toContain('ERROR at Row:1:Column:12');
+    const typed = await errorOf(ctx.conn.query("SELECT Id FROM Lead WHERE CreatedDate > '2026-01-01'"));
+    expect(typed.errorCode).toBe('INVALID_FIELD');
+    expect(typed.message).toContain("value of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes");
   });
 });
