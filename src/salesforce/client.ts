@@ -131,6 +131,18 @@ export class OrgClient {
    * refreshed already and their token is used without another call to Salesforce.
    */
   async refresh(seenVersion: number): Promise<Connection> {
+    // Calls of this process that failed on the same token share one refresh instead of queueing on the row lock.
+    if (this.refreshing?.version === seenVersion) return this.refreshing.promise;
+    const promise = this.refreshUnderLock(seenVersion).finally(() => {
+      if (this.refreshing?.promise === promise) this.refreshing = undefined;
+    });
+    this.refreshing = { version: seenVersion, promise };
+    return promise;
+  }
+
+  private refreshing: { version: number; promise: Promise<Connection> } | undefined;
+
+  private async refreshUnderLock(seenVersion: number): Promise<Connection> {
     const outcome = await this.deps.db.transaction(async (tx) => {
       const row = await getConnection(tx, this.orgId, true);
       if (!row) return { error: new SalesforceNotConnected(this.orgId) };

@@ -1,6 +1,7 @@
 /** Starts the real API on a random port over a test database, and a small JSON client for it. */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApi } from '../../src/api/server.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -19,11 +20,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, options: { database?: TestDatabase; logger?: Logger } = {}): Promise<TestApi> {
   const staffToken = `staff_${randomBytes(16).toString('hex')}`;
   const config = loadConfig({ LEADSYNC_STAFF_TOKEN: staffToken, LOG_LEVEL: 'silent', LEADSYNC_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
   const database = options.database ?? (await createTestDatabase());
-  const app = await buildApi({ db: database.db, config, logger: createLogger('silent') });
+  const app = await buildApi({ db: database.db, config, logger: options.logger ?? createLogger('silent') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -2,6 +2,7 @@
  * A LeadSync API wired to an in-process Salesforce sandbox, and an organization connected to it
  * through the real OAuth web-server flow (authorize URL → the sandbox's login form → our callback).
  */
+import type { Logger } from 'pino';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { startTestApi, type TestApi } from './api.ts';
 import type { TestDatabase } from './database.ts';
@@ -14,14 +15,16 @@ export interface ConnectedWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { seed?: 'demo' | 'empty'; env?: Record<string, string>; sandbox?: Parameters<typeof startSandbox>[0]; database?: TestDatabase } = {}): Promise<ConnectedWorld> {
+export async function startWorld(
+  options: { seed?: 'demo' | 'empty'; env?: Record<string, string>; sandbox?: Parameters<typeof startSandbox>[0]; database?: TestDatabase; logger?: Logger } = {},
+): Promise<ConnectedWorld> {
   const sandbox = await startSandbox({ port: 0, seed: options.seed ?? 'empty', ...options.sandbox });
   const api = await startTestApi({
     SALESFORCE_CLIENT_ID: sandbox.clientId,
     SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
     SALESFORCE_LOGIN_URL: sandbox.url,
     ...options.env,
-  }, { database: options.database });
+  }, { database: options.database, logger: options.logger });
   return {
     api,
     sandbox,

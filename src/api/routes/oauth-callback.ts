@@ -33,9 +33,12 @@ ${settingsUrl ? `<p><a class="button" href="${esc(settingsUrl)}">Back to Salesfo
 </div></main></body></html>`;
 }
 
-/** Salesforce's redirect after the admin allows or denies access. No token: the state names the org. */
+/**
+ * Salesforce's redirect after the admin allows or denies access. No token: the state names the org.
+ * Logged at warn and above only: request logging (debug) would write the URL, code and state included.
+ */
 export function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: Static<typeof CallbackQuery> }>('/oauth/salesforce/callback', { schema: { hide: true, querystring: CallbackQuery } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof CallbackQuery> }>('/oauth/salesforce/callback', { schema: { hide: true, querystring: CallbackQuery }, logLevel: 'warn' }, async (request, reply) => {
     const result = await completeAuthorization({ db: ctx.db, config: ctx.config }, request.query).catch((error) => {
       request.log.error({ err: error }, 'oauth callback failed');
       return { ok: false as const, reason: 'exchange_failed' as const, message: 'LeadSync could not complete the authorization.', orgId: undefined };

@@ -103,6 +103,7 @@ async function settingsPage(org) {
   const s = status.ok ? status.data : null;
   main.innerHTML = `
     ${params.get('connected') ? '<div class="notice">Salesforce is connected.</div>' : ''}
+    ${Number(params.get('cleared_leads')) > 0 ? `<div class="notice">This is a different Salesforce org than before: the Salesforce ids of ${esc(Number(params.get('cleared_leads')))} leads were cleared (they named records of the old org).</div>` : ''}
     <div class="card" id="sf-card">
       <h2>Salesforce ${s ? `<span class="badge ${esc(s.status)}" id="sf-status">${esc(labelFor(s.status))}</span>` : ''}</h2>
       ${s ? connectionBody(s) : `<p class="error">${esc(errorText(status))}</p>`}
