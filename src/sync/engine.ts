@@ -30,7 +30,7 @@ import {
 } from '../db/sync.ts';
 import { emitWorkflowEvents } from '../db/workflows.ts';
 import { recordsPushed, syncErrors } from '../metrics.ts';
-import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
+import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients, type SaveResult } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
 import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
 import { planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
@@ -338,31 +338,8 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
   await markOrgRun(deps.db, orgId);
 }
 
-interface WriteResult {
-  id?: string;
-  success: boolean;
-  errors: Array<{ statusCode: string; message: string; fields?: string[] }>;
-}
-
-async function writeCollection(client: OrgClient, object: 'Lead' | 'Contact', action: 'create' | 'update', records: Record<string, unknown>[]): Promise<WriteResult[]> {
-  const results: WriteResult[] = [];
-  for (let i = 0; i < records.length; i += BATCH_SIZE) {
-    const chunk = records.slice(i, i + BATCH_SIZE);
-    const out = await client.call((conn) =>
-      action === 'create' ? conn.sobject(object).create(chunk, { allOrNone: false }) : conn.sobject(object).update(chunk as Array<{ Id: string }>, { allOrNone: false }),
-    );
-    for (const r of out as unknown as Array<{ id?: string; success: boolean; errors: unknown[] }>) {
-      results.push({
-        id: r.id,
-        success: r.success,
-        errors: (r.errors ?? []).map((e) => {
-          const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
-          return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields };
-        }),
-      });
-    }
-  }
-  return results;
+async function writeCollection(client: OrgClient, object: 'Lead' | 'Contact', action: 'create' | 'update', records: Record<string, unknown>[]): Promise<SaveResult[]> {
+  return action === 'create' ? client.create(object, records) : client.update(object, records as Array<Record<string, unknown> & { Id: string }>);
 }
 
 /** Mapping rows whose Salesforce field is gone from describe are flagged (they are not written). */
