@@ -68,10 +68,12 @@ export async function saveRefreshedTokens(db: Queryable, orgId: string, accessTo
   return rows[0].token_version;
 }
 
-export async function markReconnectionRequired(db: Queryable, orgId: string, reason: string): Promise<void> {
+/** `tokenVersion`: only if the tokens are still the ones found unusable (a new authorization wins). */
+export async function markReconnectionRequired(db: Queryable, orgId: string, reason: string, tokenVersion?: number): Promise<void> {
   await db.query(
-    `update salesforce_connections set status = 'reconnection_required', last_error = $2, access_token_enc = null, updated_at = now() where org_id = $1`,
-    [orgId, reason],
+    `update salesforce_connections set status = 'reconnection_required', last_error = $2, access_token_enc = null, updated_at = now()
+     where org_id = $1 and ($3::integer is null or token_version = $3)`,
+    [orgId, reason, tokenVersion ?? null],
   );
 }
 

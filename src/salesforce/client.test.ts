@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
-import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
-import { getConnection } from '../db/salesforce-connections.ts';
+import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { createLogger } from '../logger.ts';
 import { SalesforceClients, SalesforceReconnectionRequired } from './client.ts';
-import { decryptSecret } from './crypto.ts';
 
 describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineName})`, () => {
   let world: ConnectedWorld;
   const clients = () => new SalesforceClients({ db: world.api.database.db, config: world.api.config, logger: createLogger('silent') });
   const oauthCalls = async () => (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).by_kind.oauth as number;
-  const stored = async (orgId: string) => {
-    const row = (await getConnection(world.api.database.db, orgId))!;
-    const key = world.api.config.secretKey!;
-    return { row, access: row.access_token_enc && decryptSecret(key, row.access_token_enc), refresh: row.refresh_token_enc && decryptSecret(key, row.refresh_token_enc) };
-  };
+  const stored = (orgId: string) => storedConnection(world, orgId);
 
   beforeAll(async () => {
     world = await startWorld();
@@ -140,6 +134,28 @@ describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineNam
     expect(response.status).toBe(302);
     expect(await queued()).toBe(1);
     expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+  });
+
+  it("another organization's token copied into a row does not decrypt there: reconnection_required, not a crash", async () => {
+    const a = await connectedOrg(world, 'Victim');
+    const b = await connectedOrg(world, 'Copier');
+    const client = clients().forOrg(b.id);
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    // Someone with write access to the database moves A's encrypted tokens into B's row.
+    await world.api.database.db.query(
+      `update salesforce_connections b set access_token_enc = a.access_token_enc, refresh_token_enc = a.refresh_token_enc, token_version = b.token_version + 1
+       from salesforce_connections a where a.org_id = $1 and b.org_id = $2`,
+      [a.id, b.id],
+    );
+    await expect(client.query('SELECT Id FROM User')).rejects.toBeInstanceOf(SalesforceReconnectionRequired);
+    const status = (await world.api.call('GET', `/api/v1/orgs/${b.id}/integrations/salesforce`, { token: b.apiKey })).body;
+    expect(status).toMatchObject({ status: 'reconnection_required', last_error: expect.stringContaining('LEADSYNC_SECRET_KEY') });
+    const fields = await world.api.call('GET', `/api/v1/orgs/${b.id}/integrations/salesforce/fields?object=Lead`, { token: b.apiKey });
+    expect(fields.status).toBe(409);
+    // Authorizing again writes tokens bound to B, and it works.
+    await authorizeThroughSandbox(world, b);
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    expect((await stored(a.id)).row.status).toBe('connected');
   });
 
   it('a client-credentials connection gets a new token by the same grant', async () => {

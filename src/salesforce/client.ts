@@ -14,7 +14,7 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
 import { getConnection, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
 import { apiCallsLimit, apiCallsUsed } from '../metrics.ts';
-import { decryptSecret, encryptSecret } from './crypto.ts';
+import { decryptSecret, encryptSecret, secretContext, SecretUnreadable } from './crypto.ts';
 import { OAuthError, requestToken } from './token-endpoint.ts';
 
 export class SalesforceNotConnected extends Error {
@@ -92,11 +92,22 @@ export class OrgClient {
     return this.deps.config.secretKey;
   }
 
-  private build(row: ConnectionRow): Connection {
+  /** Encrypts a value for one column of this organization's connection row (bound to both). */
+  private seal(column: 'access_token' | 'refresh_token', plaintext: string): string {
+    return encryptSecret(this.key, plaintext, secretContext('salesforce_connections', this.orgId, column));
+  }
+
+  private open(column: 'access_token' | 'refresh_token' | 'client_secret', stored: string): string {
+    return decryptSecret(this.key, stored, secretContext('salesforce_connections', this.orgId, column));
+  }
+
+  /** A jsforce Connection for the row; `accessToken` given when the caller has it in clear already. */
+  private build(row: ConnectionRow, accessToken?: string): Connection {
     if (row.status === 'reconnection_required') throw new SalesforceReconnectionRequired(this.orgId, row.last_error ?? 'authorization lost');
     if (row.status !== 'connected' || !row.access_token_enc || !row.instance_url) throw new SalesforceNotConnected(this.orgId);
+    const token = accessToken ?? this.open('access_token', row.access_token_enc);
     this.version = row.token_version;
-    this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: decryptSecret(this.key, row.access_token_enc), version: this.deps.config.salesforce.apiVersion });
+    this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
     return this.conn;
   }
 
@@ -109,7 +120,15 @@ export class OrgClient {
     const row = await getConnection(this.deps.db, this.orgId);
     if (!row) throw new SalesforceNotConnected(this.orgId);
     if (this.conn && row.token_version === this.version && row.status === 'connected') return { conn: this.conn, version: this.version };
-    return { conn: this.build(row), version: row.token_version };
+    try {
+      return { conn: this.build(row), version: row.token_version };
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      // Another key, or a value not written for this row: only authorizing again can fix it, so say so instead of failing every call.
+      await markReconnectionRequired(this.deps.db, this.orgId, error.message, row.token_version);
+      this.deps.logger?.warn({ org_id: this.orgId, reason: error.message }, 'salesforce reconnection required');
+      throw new SalesforceReconnectionRequired(this.orgId, error.message);
+    }
   }
 
   /** Runs one Salesforce interaction; refreshes once and retries once on an expired session. */
@@ -151,15 +170,17 @@ export class OrgClient {
       if (row.token_version !== seenVersion && row.access_token_enc) return { row };
       try {
         const token = await this.grant(row);
-        const refreshEnc = token.refresh_token ? encryptSecret(this.key, token.refresh_token) : undefined;
+        const refreshEnc = token.refresh_token ? this.seal('refresh_token', token.refresh_token) : undefined;
+        const accessEnc = this.seal('access_token', token.access_token);
         // The rotated refresh token is committed with this transaction, before the new access token is used.
-        const version = await saveRefreshedTokens(tx, this.orgId, encryptSecret(this.key, token.access_token), refreshEnc, token.instance_url);
+        const version = await saveRefreshedTokens(tx, this.orgId, accessEnc, refreshEnc, token.instance_url);
         this.deps.logger?.info({ org_id: this.orgId }, 'salesforce token refreshed');
-        return { row: { ...row, access_token_enc: encryptSecret(this.key, token.access_token), instance_url: token.instance_url ?? row.instance_url, token_version: version } };
+        return { row: { ...row, access_token_enc: accessEnc, instance_url: token.instance_url ?? row.instance_url, token_version: version }, accessToken: token.access_token };
       } catch (error) {
-        if (!(error instanceof OAuthError) || error.status === 0 || error.status >= 500) throw error;
-        // invalid_grant (revoked, expired, rotated away) and a refused client: only a person can fix these.
-        const reason = `${error.error}: ${error.description}`;
+        const refused = error instanceof OAuthError && error.status !== 0 && error.status < 500;
+        if (!refused && !(error instanceof SecretUnreadable)) throw error;
+        // invalid_grant (revoked, expired, rotated away), a refused client, an unreadable stored secret: only a person can fix these.
+        const reason = error instanceof OAuthError ? `${error.error}: ${error.description}` : (error as Error).message;
         await markReconnectionRequired(tx, this.orgId, reason);
         this.deps.logger?.warn({ org_id: this.orgId, reason }, 'salesforce reconnection required');
         return { error: new SalesforceReconnectionRequired(this.orgId, reason) };
@@ -169,20 +190,20 @@ export class OrgClient {
       this.conn = undefined;
       throw outcome.error;
     }
-    return this.build(outcome.row);
+    return this.build(outcome.row, 'accessToken' in outcome ? outcome.accessToken : undefined);
   }
 
   private grant(row: ConnectionRow) {
     const login = row.login_url!;
     if (row.auth_kind === 'client_credentials') {
       if (!row.client_id || !row.client_secret_enc) throw new OAuthError('invalid_client', 'the connected app credentials are missing', 400);
-      return requestToken(login, { grant_type: 'client_credentials', client_id: row.client_id, client_secret: decryptSecret(this.key, row.client_secret_enc) });
+      return requestToken(login, { grant_type: 'client_credentials', client_id: row.client_id, client_secret: this.open('client_secret', row.client_secret_enc) });
     }
     if (!row.refresh_token_enc) throw new OAuthError('invalid_grant', 'no refresh token is stored', 400);
     const { clientId, clientSecret } = this.deps.config.salesforce;
     return requestToken(login, {
       grant_type: 'refresh_token',
-      refresh_token: decryptSecret(this.key, row.refresh_token_enc),
+      refresh_token: this.open('refresh_token', row.refresh_token_enc),
       client_id: clientId ?? '',
       client_secret: clientSecret ?? '',
     });

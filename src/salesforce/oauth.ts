@@ -16,7 +16,7 @@ import {
   type NewConnection,
 } from '../db/salesforce-connections.ts';
 import { AppError, validationFailed } from '../errors.ts';
-import { decryptSecret, encryptSecret } from './crypto.ts';
+import { decryptSecret, encryptSecret, secretContext, SecretUnreadable } from './crypto.ts';
 import { OAuthError, readIdentity, requestToken, revokeToken, type TokenResponse } from './token-endpoint.ts';
 
 export const STATE_TTL_SECONDS = 600;
@@ -69,6 +69,8 @@ function appCredentials(config: Config): { clientId: string; clientSecret: strin
 }
 
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+const verifierContext = (stateHash: string) => secretContext('oauth_states', stateHash, 'code_verifier');
+const connectionContext = (orgId: string, column: 'access_token' | 'refresh_token' | 'client_secret') => secretContext('salesforce_connections', orgId, column);
 
 /** Starts the web-server flow: returns the URL to send the admin's browser to. */
 export async function createAuthorizationUrl(deps: OAuthDeps, orgId: string, loginUrlInput: string | undefined): Promise<string> {
@@ -77,11 +79,12 @@ export async function createAuthorizationUrl(deps: OAuthDeps, orgId: string, log
   const state = randomBytes(32).toString('base64url');
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const stateHash = hashState(state);
   await insertOAuthState(deps.db, {
-    state_hash: hashState(state),
+    state_hash: stateHash,
     org_id: orgId,
     login_url: loginUrl,
-    code_verifier_enc: encryptSecret(secretKey(deps.config), verifier),
+    code_verifier_enc: encryptSecret(secretKey(deps.config), verifier, verifierContext(stateHash)),
     ttlSeconds: STATE_TTL_SECONDS,
   });
   const params = new URLSearchParams({
@@ -102,7 +105,8 @@ export type CallbackResult =
 
 /** Completes the flow from Salesforce's redirect. Any failure leaves the stored connection as it was. */
 export async function completeAuthorization(deps: OAuthDeps, query: { code?: string; state?: string; error?: string; error_description?: string }): Promise<CallbackResult> {
-  const state = query.state ? await consumeOAuthState(deps.db, hashState(query.state)) : undefined;
+  const stateHash = query.state ? hashState(query.state) : undefined;
+  const state = stateHash ? await consumeOAuthState(deps.db, stateHash) : undefined;
   if (!state) {
     return { ok: false, reason: 'invalid_state', message: 'This authorization link is not valid: it was already used, it expired, or it was not started by LeadSync.' };
   }
@@ -120,10 +124,10 @@ export async function completeAuthorization(deps: OAuthDeps, query: { code?: str
       client_id: clientId,
       client_secret: clientSecret,
       redirect_uri: redirectUri(deps.config),
-      code_verifier: decryptSecret(secretKey(deps.config), state.code_verifier_enc),
+      code_verifier: decryptSecret(secretKey(deps.config), state.code_verifier_enc, verifierContext(stateHash!)),
     });
   } catch (error) {
-    if (error instanceof OAuthError) return { ok: false, orgId: state.org_id, reason: 'exchange_failed', message: error.message };
+    if (error instanceof OAuthError || error instanceof SecretUnreadable) return { ok: false, orgId: state.org_id, reason: 'exchange_failed', message: error.message };
     throw error;
   }
   try {
@@ -155,7 +159,7 @@ export async function connectWithClientCredentials(deps: OAuthDeps, orgId: strin
     auth_kind: 'client_credentials',
     login_url: loginUrl,
     client_id: input.client_id,
-    client_secret_enc: encryptSecret(secretKey(deps.config), input.client_secret),
+    client_secret_enc: encryptSecret(secretKey(deps.config), input.client_secret, connectionContext(orgId, 'client_secret')),
   });
 }
 
@@ -178,8 +182,8 @@ async function store(deps: OAuthDeps, orgId: string, token: TokenResponse, how: 
       username: identity.username,
       salesforce_org_id: identity.organization_id,
       salesforce_user_id: identity.user_id,
-      access_token_enc: encryptSecret(key, token.access_token),
-      refresh_token_enc: token.refresh_token ? encryptSecret(key, token.refresh_token) : null,
+      access_token_enc: encryptSecret(key, token.access_token, connectionContext(orgId, 'access_token')),
+      refresh_token_enc: token.refresh_token ? encryptSecret(key, token.refresh_token, connectionContext(orgId, 'refresh_token')) : null,
     });
     return cleared;
   });
@@ -190,10 +194,21 @@ export async function deauthorize(deps: OAuthDeps, orgId: string): Promise<void>
   const connection = await getConnection(deps.db, orgId);
   if (!connection) return;
   const key = secretKey(deps.config);
-  const token = connection.refresh_token_enc ?? connection.access_token_enc;
+  const stored = connection.refresh_token_enc
+    ? { value: connection.refresh_token_enc, column: 'refresh_token' as const }
+    : connection.access_token_enc
+      ? { value: connection.access_token_enc, column: 'access_token' as const }
+      : undefined;
+  let token: string | undefined;
+  try {
+    token = stored && decryptSecret(key, stored.value, connectionContext(orgId, stored.column));
+  } catch (error) {
+    // Unreadable (another key): nothing to revoke with; forgetting it is all that is left.
+    if (!(error instanceof SecretUnreadable)) throw error;
+  }
   if (token && connection.login_url) {
     // Revoking the refresh token revokes its access tokens too.
-    await revokeToken(connection.instance_url ?? connection.login_url, decryptSecret(key, token));
+    await revokeToken(connection.instance_url ?? connection.login_url, token);
   }
   await forgetTokens(deps.db, orgId);
 }

@@ -3,7 +3,9 @@
  * through the real OAuth web-server flow (authorize URL → the sandbox's login form → our callback).
  */
 import type { Logger } from 'pino';
+import { getConnection } from '../../src/db/salesforce-connections.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
+import { decryptSecret, secretContext } from '../../src/salesforce/crypto.ts';
 import { startTestApi, type TestApi } from './api.ts';
 import type { TestDatabase } from './database.ts';
 
@@ -89,4 +91,13 @@ export async function sandboxToken(sandbox: Sandbox): Promise<string> {
     body: new URLSearchParams({ grant_type: 'password', client_id: sandbox.clientId, client_secret: sandbox.clientSecret, username: sandbox.username, password: sandbox.password }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** The stored connection row of an organization and its secrets decrypted (tests only). */
+export async function storedConnection(world: ConnectedWorld, orgId: string) {
+  const row = await getConnection(world.api.database.db, orgId);
+  if (!row) throw new Error(`no connection row for ${orgId}`);
+  const key = world.api.config.secretKey!;
+  const open = (column: string, value: string | null) => (value ? decryptSecret(key, value, secretContext('salesforce_connections', orgId, column)) : null);
+  return { row, access: open('access_token', row.access_token_enc), refresh: open('refresh_token', row.refresh_token_enc), clientSecret: open('client_secret', row.client_secret_enc) };
 }

@@ -1,11 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../../test/helpers/database.ts';
-import { authorizeThroughSandbox, sandboxControl, startWorld, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
-import { getConnection } from '../../db/salesforce-connections.ts';
+import { authorizeThroughSandbox, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
 import { createLogger } from '../../logger.ts';
 import { SalesforceClients } from '../../salesforce/client.ts';
-import { decryptSecret } from '../../salesforce/crypto.ts';
 
 describe(`Salesforce secrets never reach the logs, even at debug (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -34,10 +32,9 @@ describe(`Salesforce secrets never reach the logs, even at debug (${engineName})
       },
     });
     expect(response.status).toBe(302);
-    const key = world.api.config.secretKey!;
     const tokens = async (orgId: string) => {
-      const row = (await getConnection(world.api.database.db, orgId))!;
-      return [row.access_token_enc, row.refresh_token_enc].filter((t): t is string => !!t).map((t) => decryptSecret(key, t));
+      const { access, refresh } = await storedConnection(world, orgId);
+      return [access, refresh].filter((t): t is string => !!t);
     };
     secrets.push(...(await tokens(org.id)));
     await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');

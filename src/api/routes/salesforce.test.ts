@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../../test/helpers/database.ts';
-import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
-import { getConnection } from '../../db/salesforce-connections.ts';
-import { decryptSecret } from '../../salesforce/crypto.ts';
+import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
 
 describe(`Salesforce connection API against the sandbox (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -164,8 +162,7 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     settings.mappings.lead.push({ spara_field: 'first_name', salesforce_field: 'FirstName', write_rule: 'if_empty' });
     const saved = await world.api.call('PUT', settingsPath, { token: org.apiKey, body: settings });
     expect(saved.status).toBe(200);
-    const row = (await getConnection(world.api.database.db, org.id))!;
-    const refreshToken = decryptSecret(world.api.config.secretKey!, row.refresh_token_enc!);
+    const refreshToken = (await storedConnection(world, org.id)).refresh!;
     const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/deauthorize`, { token: org.apiKey });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('not_connected');
