@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
 import { completeAuthorization } from '../../salesforce/oauth.ts';
 import type { ApiContext } from '../context.ts';
 
-const CallbackQuery = Type.Object(
-  { code: Type.Optional(Type.String()), state: Type.Optional(Type.String()), error: Type.Optional(Type.String()), error_description: Type.Optional(Type.String()) },
-  { additionalProperties: true },
-);
+/** A query parameter's value when it was given once; a repeated one is ignored (then the state is missing). */
+const single = (query: Record<string, unknown>, name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -38,8 +35,11 @@ ${settingsUrl ? `<p><a class="button" href="${esc(settingsUrl)}">Back to Salesfo
  * Logged at warn and above only: request logging (debug) would write the URL, code and state included.
  */
 export function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: Static<typeof CallbackQuery> }>('/oauth/salesforce/callback', { schema: { hide: true, querystring: CallbackQuery }, logLevel: 'warn' }, async (request, reply) => {
-    const result = await completeAuthorization({ db: ctx.db, config: ctx.config }, request.query).catch((error) => {
+  // No querystring schema: whatever the browser brings, the answer is this page, never a JSON error.
+  app.get('/oauth/salesforce/callback', { schema: { hide: true }, logLevel: 'warn' }, async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const query = { code: single(q, 'code'), state: single(q, 'state'), error: single(q, 'error'), error_description: single(q, 'error_description') };
+    const result = await completeAuthorization({ db: ctx.db, config: ctx.config }, query).catch((error) => {
       request.log.error({ err: error }, 'oauth callback failed');
       return { ok: false as const, reason: 'exchange_failed' as const, message: 'LeadSync could not complete the authorization.', orgId: undefined };
     });

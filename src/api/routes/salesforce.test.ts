@@ -27,6 +27,10 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(url.searchParams.get('redirect_uri')).toBe(`${world.api.url}/oauth/salesforce/callback`);
     expect(url.searchParams.get('client_id')).toBe(world.sandbox.clientId);
+    // The body is optional.
+    const bare = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/authorize`, { token: org.apiKey });
+    expect(bare.status).toBe(200);
+    expect(new URL(bare.body.authorization_url).searchParams.get('state')).not.toBe(url.searchParams.get('state'));
   });
 
   it('the whole code flow: login form → callback → connected with username and Salesforce org id', async () => {
@@ -76,8 +80,12 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('OAuth');
     expect((await status(org)).status).toBe('not_connected');
-    const missing = await fetch(`${world.api.url}/oauth/salesforce/callback`, { redirect: 'manual' });
-    expect(missing.status).toBe(400);
+    for (const query of ['', '?state=a&state=b&code=x', '?error=access_denied', `?state=${'x'.repeat(5000)}`]) {
+      const res = await fetch(`${world.api.url}/oauth/salesforce/callback${query}`, { redirect: 'manual' });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type'), query).toContain('text/html');
+      expect(await res.text(), query).toContain('no longer valid');
+    }
   });
 
   it('"Deny" at Salesforce ends on the OAuth error page with both options; the old connection stays', async () => {

@@ -72,7 +72,13 @@ export function salesforceRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Params: Static<typeof OrgParams>; Body: Static<typeof AuthorizeBody> }>(
     `${base}/authorize`,
-    { schema: { tags: ['salesforce'], summary: 'Start the OAuth web-server flow (PKCE); send the browser to authorization_url', params: OrgParams, body: AuthorizeBody, response: { 200: Type.Object({ authorization_url: Type.String() }), ...errors } } },
+    {
+      schema: { tags: ['salesforce'], summary: 'Start the OAuth web-server flow (PKCE); send the browser to authorization_url', params: OrgParams, body: AuthorizeBody, response: { 200: Type.Object({ authorization_url: Type.String() }), ...errors } },
+      // The body is optional (login_url defaults): no body means {}.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       return { authorization_url: await createAuthorizationUrl(deps, org.id, request.body?.login_url) };
