@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DESCRIBE_TTL_MS } from '../../salesforce/client.ts';
 import { engineName } from '../../../test/helpers/database.ts';
 import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
 
@@ -159,6 +160,22 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
     for (let i = 0; i < 3; i++) await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/fields?object=Lead`, { token: org.apiKey });
     expect((await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).by_kind.describe).toBe(1);
+  });
+
+  it('a field added in Salesforce shows after the cache lifetime (about a minute), not before', async () => {
+    const org = await connectedOrg(world, 'Ttl');
+    const names = async () => (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/fields?object=Lead`, { token: org.apiKey })).body.items.map((f: { name: string }) => f.name);
+    expect(await names()).not.toContain('Ttl_Budget__c');
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/fields/Lead', { name: 'Ttl_Budget__c', type: 'currency' });
+    try {
+      expect(await names()).not.toContain('Ttl_Budget__c');
+      // Only the clock moves (timers stay real: the HTTP servers need them).
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + DESCRIBE_TTL_MS + 1_000 });
+      expect(await names()).toContain('Ttl_Budget__c');
+    } finally {
+      vi.useRealTimers();
+      await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/fields/Lead/Ttl_Budget__c');
+    }
   });
 
   it('deauthorize revokes at Salesforce and forgets the tokens, keeps the settings; reconnecting works', async () => {
