@@ -199,8 +199,9 @@ export async function markOrgRun(db: Queryable, orgId: string): Promise<void> {
 export async function orgSyncStatus(db: Queryable, orgId: string) {
   const { rows } = await db.query<{ pending: number; in_flight: number; errors: number; last_run_at: Date | null; paused_until: Date | null; pause_reason: string | null }>(
     `select
-       (select count(*)::int from sync_queue where org_id = $1 and (claimed_until is null or claimed_until < now())) as pending,
-       (select count(*)::int from sync_queue where org_id = $1 and claimed_until >= now()) as in_flight,
+       -- A refresh-only row reads Account and Owner data; it has no change to push.
+       (select count(*)::int from sync_queue where org_id = $1 and not refresh_only and (claimed_until is null or claimed_until < now())) as pending,
+       (select count(*)::int from sync_queue where org_id = $1 and not refresh_only and claimed_until >= now()) as in_flight,
        (select count(*)::int from leads where org_id = $1 and sync_status = 'error') as errors,
        s.last_run_at, s.paused_until, s.pause_reason
      from (select 1) one left join sync_org_state s on s.org_id = $1`,

@@ -172,6 +172,20 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       expect(await soql("SELECT Id FROM Lead WHERE Email = 'locked@example.com'")).toHaveLength(1);
     });
 
+    it('a transient failure that never clears is tried 8 times in all, then the lead is error (not retried forever)', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      await sb('POST', '/__sandbox/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'SERVER_UNAVAILABLE' }] });
+      const lead = await createLead({ email: 'down@example.com', last_name: 'D', company: 'C' });
+      await sb('POST', '/__sandbox/stats/reset');
+      await drain(deps, org.id);
+      expect((await getLead(lead.id)).sync).toMatchObject({ status: 'error', last_error: { code: 'SERVER_UNAVAILABLE' } });
+      expect((await stats()).by_kind.collections).toBe(8);
+      const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}`)).body.items;
+      expect(log.filter((e: any) => e.status === 'retrying' && e.error_code === 'SERVER_UNAVAILABLE')).toHaveLength(7);
+      expect(log[0]).toMatchObject({ object: 'Lead', operation: 'create', status: 'error', error_code: 'SERVER_UNAVAILABLE' });
+      expect(await soql("SELECT Id FROM Lead WHERE Email = 'down@example.com'")).toHaveLength(0);
+    });
+
     it('a create whose answer is lost (DROP_AFTER_COMMIT) is found by email on retry: no duplicate', async () => {
       await settings({ lead: { update_existing: true, create_when_no_match: true } }, [{ spara_field: 'first_name', salesforce_field: 'FirstName' }]);
       await sb('POST', '/__sandbox/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'DROP_AFTER_COMMIT', count: 1 }] });

@@ -9,10 +9,7 @@ import type { Config } from '../config/config.ts';
 import type { Database, Queryable } from '../db/engine.ts';
 import type { LeadRow } from '../db/rows.ts';
 import {
-  claimBatch,
-  completeLead,
   completeLeads,
-  countDue,
   dueOrgs,
   getSettingsDocument,
   insertLogEntries,
@@ -30,15 +27,13 @@ import {
 } from '../db/sync.ts';
 import { emitWorkflowEvents } from '../db/workflows.ts';
 import { recordsPushed, syncErrors } from '../metrics.ts';
-import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type OrgClient, type SalesforceClients, type SaveResult } from '../salesforce/client.ts';
+import type { OrgClient, SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
 import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
 import { planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
+import { afterTransientFailure, backoffMs, claimDue } from './queue.ts';
 import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
-
-export const BATCH_SIZE = 200;
-export const MAX_ATTEMPTS = 8;
-const TRANSIENT = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+import { recordOutcome, requestFailure, WriteInterrupted, writeItems, type WriteItem } from './write.ts';
 
 export interface EngineDeps {
   db: Database;
@@ -57,29 +52,6 @@ export async function loadSettings(db: Queryable, orgId: string): Promise<Settin
   return stored ? normalizeSettings(stored, stored) : defaultSettings();
 }
 
-/** Exponential backoff with jitter, capped at 10 minutes. */
-export function backoffMs(attempt: number, baseMs: number): number {
-  const cap = Math.min(600_000, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(cap / 2 + (Math.random() * cap) / 2);
-}
-
-/**
- * Waits while a partial batch may still fill: until 200 are due, until no new lead became due for
- * the linger time, or at the latest 10 × linger after it began (sync-semantics.md, Batching).
- */
-export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: number): Promise<void> {
-  const started = Date.now();
-  let count = await countDue(db, orgId);
-  let changedAt = started;
-  const step = Math.max(10, Math.min(250, lingerMs / 4));
-  while (count < BATCH_SIZE && Date.now() - changedAt < lingerMs && Date.now() - started < 10 * lingerMs) {
-    await new Promise((r) => setTimeout(r, step));
-    const next = await countDue(db, orgId);
-    if (next !== count) changedAt = Date.now();
-    count = next;
-  }
-}
-
 /** Queues leads whose Account/Owner data is older than LEADSYNC_ENRICHMENT_REFRESH_HOURS (0 = never). */
 export async function queueEnrichmentRefresh(deps: Pick<EngineDeps, 'db' | 'config'>): Promise<number> {
   const hours = deps.config.sync.enrichmentRefreshHours;
@@ -91,8 +63,7 @@ export async function syncOnce(deps: EngineDeps): Promise<number> {
   for (const orgId of await dueOrgs(deps.db, 5)) {
     const client = deps.clients.forOrg(orgId);
     if (await overBudget(deps, orgId, client)) continue;
-    await lingerForBatch(deps.db, orgId, deps.config.sync.batchLingerMs);
-    const claimed = await claimBatch(deps.db, orgId, deps.workerId ?? 'worker', BATCH_SIZE, 300);
+    const claimed = await claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs);
     if (claimed.length === 0) continue;
     await pushBatch(deps, orgId, claimed);
     return claimed.length;
@@ -243,59 +214,57 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
     }
   }
 
-  // Writes: Lead before Contact, creates and updates each as sObject Collections of up to 200.
+  // Writes: Lead before Contact, creates before updates, each as sObject Collections of up to 200.
+  const items: Array<WriteItem<string> & { plan: ObjectPlan }> = [];
+  for (const lead of leads) {
+    if (outcomes.get(lead.id)!.status === 'error') continue;
+    for (const plan of ctx.plans.get(lead.id)!.objects) {
+      if ((plan.action !== 'create' && plan.action !== 'update') || plan.error) continue;
+      items.push({ key: lead.id, object: plan.object, action: plan.action, id: plan.id, values: Object.fromEntries(Object.entries(plan.changes).map(([k, v]) => [k, v.to])), plan });
+    }
+  }
+  const planOf = (item: WriteItem<string>) => (item as (typeof items)[number]).plan;
   try {
-    for (const [index, sfObject] of (['Lead', 'Contact'] as const).entries()) {
-      for (const action of ['create', 'update'] as const) {
-        const items = leads
-          .filter((l) => outcomes.get(l.id)!.status !== 'error')
-          .map((l) => ({ lead: l, plan: ctx.plans.get(l.id)!.objects[index] }))
-          .filter((x) => x.plan.action === action && !x.plan.error);
-        if (items.length === 0) continue;
-        const records = items.map(({ plan }) => ({ ...(action === 'update' ? { Id: plan.id } : {}), ...Object.fromEntries(Object.entries(plan.changes).map(([k, v]) => [k, v.to])) }));
-        const results = await writeCollection(client, sfObject, action, records);
-        results.forEach((result, i) => {
-          const { lead, plan } = items[i];
-          const outcome = outcomes.get(lead.id)!;
-          if (result.success) {
-            if (sfObject === 'Lead') outcome.ids.lead = result.id ?? plan.id;
-            else outcome.ids.contact = result.id ?? plan.id;
-            if (outcome.status === 'not_synced') outcome.status = 'synced';
-            recordsPushed.inc({ org: orgId, object: sfObject, operation: action });
-            log(lead.id, plan, 'success', result.id ?? plan.id ?? null, null, null);
-            return;
-          }
-          const error = result.errors[0] ?? { statusCode: 'UNKNOWN', message: 'Salesforce gave no reason' };
-          syncErrors.inc({ code: error.statusCode });
-          if (TRANSIENT.has(error.statusCode) && (attemptsOf.get(lead.id) ?? 0) + 1 < MAX_ATTEMPTS) {
-            outcome.status = 'retry';
-            outcome.error = { code: error.statusCode, message: error.message };
-            log(lead.id, plan, 'retrying', plan.id ?? null, error.statusCode, error.message);
-          } else {
-            outcome.status = 'error';
-            outcome.error = { code: error.statusCode, message: error.message };
-            log(lead.id, plan, 'error', plan.id ?? null, error.statusCode, error.message);
-          }
-        });
-      }
-    }
+    await writeItems(
+      client,
+      items,
+      (item, result) => {
+        const plan = planOf(item);
+        const outcome = outcomes.get(item.key)!;
+        const r = recordOutcome(result, attemptsOf.get(item.key) ?? 0);
+        if (r.status === 'success') {
+          if (item.object === 'Lead') outcome.ids.lead = r.id ?? plan.id;
+          else outcome.ids.contact = r.id ?? plan.id;
+          if (outcome.status === 'not_synced') outcome.status = 'synced';
+          recordsPushed.inc({ org: orgId, object: item.object, operation: item.action });
+          log(item.key, plan, 'success', r.id ?? plan.id ?? null, null, null);
+          return;
+        }
+        syncErrors.inc({ code: r.code });
+        outcome.status = r.status === 'retrying' ? 'retry' : 'error';
+        outcome.error = { code: r.code, message: r.message };
+        log(item.key, plan, r.status, plan.id ?? null, r.code, r.message);
+      },
+      // A lead refused on its Lead write is not written to Contact in the same push.
+      (item) => outcomes.get(item.key)!.status !== 'error',
+    );
   } catch (error) {
-    // A whole request failed: some records may be written (a create that timed out may have
-    // committed). Leads not finished are retried; the next attempt matches by email first, so a
-    // committed create is found and updated, never created twice.
-    const code = salesforceErrorCode(error);
-    if (code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, ctx.settings, error as Error);
-    if (error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected || code === 'REQUEST_LIMIT_EXCEEDED') {
-      return handleBatchFailure(deps, orgId, claimed, error);
+    if (!(error instanceof WriteInterrupted)) throw error;
+    // A request got no per-record answer. Its records may be written (a create that timed out may
+    // have committed): those leads are retried, and the retry matches by email first, so a
+    // committed create is found and updated, never created twice. Leads answered already are done.
+    const failure = requestFailure(error.failure);
+    if (failure.code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, ctx.settings, error.failure as Error);
+    if (failure.kind !== 'retry') return handleBatchFailure(deps, orgId, claimed, error.failure);
+    syncErrors.inc({ code: failure.code });
+    for (const item of error.unanswered) {
+      const outcome = outcomes.get(item.key)!;
+      if (outcome.status === 'error' || outcome.status === 'retry') continue;
+      outcome.status = afterTransientFailure(attemptsOf.get(item.key) ?? 0);
+      outcome.error = { code: failure.code, message: failure.message };
+      log(item.key, planOf(item), outcome.status === 'retry' ? 'retrying' : 'error', item.id ?? null, failure.code, failure.message);
     }
-    for (const lead of leads) {
-      const o = outcomes.get(lead.id)!;
-      if (o.status === 'synced' || o.status === 'not_synced') {
-        o.status = 'retry';
-        o.error = { code: code ?? 'CONNECTION_ERROR', message: (error as Error).message };
-      }
-    }
-    deps.logger.warn({ org_id: orgId, code, err: error }, 'salesforce write failed; leads will be retried');
+    deps.logger.warn({ org_id: orgId, code: failure.code, err: error.failure }, 'salesforce write failed; leads will be retried');
   }
 
   const claims = new Map(claimed.map((c) => [c.lead_id, c]));
@@ -338,10 +307,6 @@ export async function pushBatch(deps: EngineDeps, orgId: string, claimed: Claime
   await markOrgRun(deps.db, orgId);
 }
 
-async function writeCollection(client: OrgClient, object: 'Lead' | 'Contact', action: 'create' | 'update', records: Record<string, unknown>[]): Promise<SaveResult[]> {
-  return action === 'create' ? client.create(object, records) : client.update(object, records as Array<Record<string, unknown> & { Id: string }>);
-}
-
 /** Mapping rows whose Salesforce field is gone from describe are flagged (they are not written). */
 async function flagMissingFields(deps: EngineDeps, orgId: string, ctx: BatchContext): Promise<void> {
   let flagged = false;
@@ -380,30 +345,30 @@ async function flagVanishedField(deps: EngineDeps, orgId: string, settings: Sett
 /** The batch could not run at all: pause on limits, hold on reconnection, else retry every lead. */
 async function handleBatchFailure(deps: EngineDeps, orgId: string, claimed: ClaimedRow[], error: unknown): Promise<void> {
   const ids = claimed.map((c) => c.lead_id);
-  const code = salesforceErrorCode(error);
-  if (error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected) {
+  const failure = requestFailure(error);
+  if (failure.kind === 'hold') {
     // Kept, not failed: the queue resumes when the organization is authorized again.
     await releaseLeads(deps.db, ids);
     return;
   }
-  if (code === 'REQUEST_LIMIT_EXCEEDED') {
+  if (failure.kind === 'pause') {
     await releaseLeads(deps.db, ids);
-    await pauseOrg(deps.db, orgId, deps.pauseMs ?? 300_000, 'REQUEST_LIMIT_EXCEEDED');
+    await pauseOrg(deps.db, orgId, deps.pauseMs ?? 300_000, failure.code);
     deps.logger.warn({ org_id: orgId }, 'salesforce API limit reached: sync paused');
     return;
   }
-  if (code === 'INVALID_FIELD') {
-    const settings = await loadSettings(deps.db, orgId);
-    await flagVanishedField(deps, orgId, settings, error as Error);
-  }
-  const message = (error as Error).message ?? String(error);
-  deps.logger.warn({ org_id: orgId, code, err: error }, 'sync batch failed; leads will be retried');
+  if (failure.code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, await loadSettings(deps.db, orgId), error as Error);
+  syncErrors.inc({ code: failure.code });
+  deps.logger.warn({ org_id: orgId, code: failure.code, err: error }, 'sync batch failed; leads will be retried');
+  const givenUp: LeadCompletion[] = [];
   await deps.db.transaction(async (tx) => {
     for (const c of claimed) {
-      if (c.attempts + 1 >= MAX_ATTEMPTS) {
-        await completeLead(tx, { leadId: c.lead_id, claimedSeq: c.change_seq, set: {}, remove: [], status: 'error', error: { code: code ?? 'CONNECTION_ERROR', message } });
-      } else await retryLead(tx, c.lead_id, backoffMs(c.attempts + 1, deps.retryBaseMs ?? 1000), { code: code ?? 'CONNECTION_ERROR', message });
+      const err = { code: failure.code, message: failure.message };
+      if (afterTransientFailure(c.attempts) === 'error') givenUp.push({ leadId: c.lead_id, claimedSeq: c.change_seq, set: {}, remove: [], status: 'error', error: err });
+      else await retryLead(tx, c.lead_id, backoffMs(c.attempts + 1, deps.retryBaseMs ?? 1000), err);
     }
+    await completeLeads(tx, givenUp);
+    await insertLogEntries(tx, givenUp.map((g) => ({ org_id: orgId, lead_id: g.leadId, object: 'Lead', operation: 'read', salesforce_id: null, status: 'error', error_code: failure.code, message: failure.message })));
   });
 }
 

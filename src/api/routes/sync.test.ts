@@ -100,6 +100,11 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     await drain(deps, org.id);
     expect((await call('GET', '/integrations/salesforce/sync')).body.errors).toBe(0);
     expect((await call('GET', `/leads/${bad.id}`)).body.sync.status).toBe('synced');
+    // A queued read-only refresh of Salesforce data is not a change waiting to be pushed.
+    const db = world.api.database.db;
+    await db.query(`insert into sync_queue (lead_id, org_id, due_at, first_queued_at, refresh_only) values ($1, $2, now() + interval '1 hour', now(), true)`, [bad.id, org.id]);
+    expect((await call('GET', '/integrations/salesforce/sync')).body).toMatchObject({ pending: 0, in_flight: 0 });
+    await db.query('delete from sync_queue where lead_id = $1', [bad.id]);
   });
 
   it('a mapping added later applies to existing leads after a backfill', async () => {

@@ -1,0 +1,51 @@
+/**
+ * The push queue seen from a worker (sync-semantics.md, Writing and Errors): which organization to
+ * serve, lingering for a fuller batch, claiming due leads (`FOR UPDATE SKIP LOCKED`), and the retry
+ * schedule. The rows themselves (due_at, change_seq, attempts, claims) live in src/db/sync.ts.
+ */
+import type { Queryable } from '../db/engine.ts';
+import { claimBatch, countDue, type ClaimedRow } from '../db/sync.ts';
+
+/** At most this many leads a batch: one sObject Collections request per object and action. */
+export const BATCH_SIZE = 200;
+/** Transient failures are tried at most this many times in all, then the lead's sync is `error`. */
+export const MAX_ATTEMPTS = 8;
+/** A claim outlives a slow batch; a worker that died hands its leads back when the lease ends. */
+export const LEASE_SECONDS = 300;
+
+/** Exponential backoff with jitter (half fixed, half random), capped at 10 minutes. */
+export function backoffMs(attempt: number, baseMs: number): number {
+  const cap = Math.min(600_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + (Math.random() * cap) / 2);
+}
+
+/**
+ * After a transient failure of try number `attemptsBefore + 1`: try again later, or give up.
+ * `attemptsBefore` is what the queue row says (failed tries so far).
+ */
+export function afterTransientFailure(attemptsBefore: number): 'retry' | 'error' {
+  return attemptsBefore + 1 < MAX_ATTEMPTS ? 'retry' : 'error';
+}
+
+/**
+ * Waits while a partial batch may still fill: until 200 are due, until no new lead became due for
+ * the linger time, or at the latest 10 × linger after it began (sync-semantics.md, Batching).
+ */
+export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: number): Promise<void> {
+  const started = Date.now();
+  let count = await countDue(db, orgId);
+  let changedAt = started;
+  const step = Math.max(10, Math.min(250, lingerMs / 4));
+  while (count < BATCH_SIZE && Date.now() - changedAt < lingerMs && Date.now() - started < 10 * lingerMs) {
+    await new Promise((r) => setTimeout(r, step));
+    const next = await countDue(db, orgId);
+    if (next !== count) changedAt = Date.now();
+    count = next;
+  }
+}
+
+/** Lingers, then claims up to 200 due leads of the organization for this worker (others skip them). */
+export async function claimDue(db: Queryable, orgId: string, workerId: string, lingerMs: number): Promise<ClaimedRow[]> {
+  await lingerForBatch(db, orgId, lingerMs);
+  return claimBatch(db, orgId, workerId, BATCH_SIZE, LEASE_SECONDS);
+}
