@@ -94,10 +94,11 @@ export async function serveCommand(options: { port?: string }): Promise<void> {
 export async function workerCommand(options: { concurrency: number }): Promise<void> {
   const booted = await boot({ requirePostgres: 'leadsync worker' });
   const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
-  const worker = startSyncWorker(booted, salesforce);
+  // --concurrency N: N push loops, each claiming its own batches (of one organization or several).
+  const pushers = Array.from({ length: options.concurrency }, () => startSyncWorker(booted, salesforce));
   const workflows = startWorkflowRunner(booted);
   booted.logger.info({ concurrency: options.concurrency }, 'worker started');
-  onShutdown(booted, [() => worker.stop(), () => workflows.stop()]);
+  onShutdown(booted, [() => Promise.all(pushers.map((w) => w.stop())).then(() => undefined), () => workflows.stop()]);
 }
 
 /** The push engine in the worker loop: batch after batch while there is due work, then a short poll. */

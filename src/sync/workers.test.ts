@@ -47,7 +47,8 @@ describe.runIf(serverUrl)('three worker processes on PostgreSQL', () => {
       LEADSYNC_SYNC_BATCH_LINGER_MS: '200',
       LOG_LEVEL: 'warn',
     };
-    for (let i = 0; i < 3; i++) workers.push(spawn(process.execPath, [BIN, 'worker'], { env, stdio: 'ignore' }));
+    // One of them runs two push loops (--concurrency 2): claims stay disjoint inside a process too.
+    for (let i = 0; i < 3; i++) workers.push(spawn(process.execPath, [BIN, 'worker', ...(i === 0 ? ['--concurrency', '2'] : [])], { env, stdio: 'ignore' }));
     let next = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
