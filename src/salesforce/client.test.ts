@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
 import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { createLogger } from '../logger.ts';
 import { SalesforceClients, SalesforceReconnectionRequired } from './client.ts';
+import { OAuthError } from './token-endpoint.ts';
 
 describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -156,6 +159,29 @@ describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineNam
     await authorizeThroughSandbox(world, b);
     expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
     expect((await stored(a.id)).row.status).toBe('connected');
+  });
+
+  it('a token endpoint that is down (no answer, 503, 429) fails the call but keeps the connection', async () => {
+    const org = await connectedOrg(world, 'Outage');
+    const client = clients().forOrg(org.id);
+    let answer = 503;
+    const outage = createServer((_req, res) => res.writeHead(answer, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'try later' })));
+    await new Promise<void>((resolve) => outage.listen(0, '127.0.0.1', resolve));
+    const outageUrl = `http://127.0.0.1:${(outage.address() as AddressInfo).port}`;
+    const db = world.api.database.db;
+    try {
+      for (const [loginUrl, status] of [[outageUrl, 503], [outageUrl, 429], ['http://127.0.0.1:1', 0]] as const) {
+        answer = status;
+        await db.query('update salesforce_connections set login_url = $2 where org_id = $1', [org.id, loginUrl]);
+        await sandboxControl(world.sandbox, 'POST', '/__sandbox/tokens/expire');
+        await expect(client.query('SELECT Id FROM User'), loginUrl + status).rejects.toBeInstanceOf(OAuthError);
+        expect((await stored(org.id)).row).toMatchObject({ status: 'connected', last_error: null });
+      }
+    } finally {
+      outage.close();
+    }
+    await db.query('update salesforce_connections set login_url = $2 where org_id = $1', [org.id, world.sandbox.url]);
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
   });
 
   it('a client-credentials connection gets a new token by the same grant', async () => {

@@ -177,7 +177,8 @@ export class OrgClient {
         this.deps.logger?.info({ org_id: this.orgId }, 'salesforce token refreshed');
         return { row: { ...row, access_token_enc: accessEnc, instance_url: token.instance_url ?? row.instance_url, token_version: version }, accessToken: token.access_token };
       } catch (error) {
-        const refused = error instanceof OAuthError && error.status !== 0 && error.status < 500;
+        // 429, 5xx and no answer at all are passing trouble: the call fails and is retried later, the connection stays.
+        const refused = error instanceof OAuthError && error.status >= 400 && error.status < 500 && error.status !== 429;
         if (!refused && !(error instanceof SecretUnreadable)) throw error;
         // invalid_grant (revoked, expired, rotated away), a refused client, an unreadable stored secret: only a person can fix these.
         const reason = error instanceof OAuthError ? `${error.error}: ${error.description}` : (error as Error).message;
