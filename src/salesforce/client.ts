@@ -120,8 +120,13 @@ export class OrgClient {
     const row = await getConnection(this.deps.db, this.orgId);
     if (!row) throw new SalesforceNotConnected(this.orgId);
     if (this.conn && row.token_version === this.version && row.status === 'connected') return { conn: this.conn, version: this.version };
+    return { conn: await this.connect(row), version: row.token_version };
+  }
+
+  /** build(), with an undecryptable stored token turned into reconnection_required. */
+  private async connect(row: ConnectionRow, accessToken?: string): Promise<Connection> {
     try {
-      return { conn: this.build(row), version: row.token_version };
+      return this.build(row, accessToken);
     } catch (error) {
       if (!(error instanceof SecretUnreadable)) throw error;
       // Another key, or a value not written for this row: only authorizing again can fix it, so say so instead of failing every call.
@@ -191,7 +196,7 @@ export class OrgClient {
       this.conn = undefined;
       throw outcome.error;
     }
-    return this.build(outcome.row, 'accessToken' in outcome ? outcome.accessToken : undefined);
+    return this.connect(outcome.row, 'accessToken' in outcome ? outcome.accessToken : undefined);
   }
 
   private grant(row: ConnectionRow) {
