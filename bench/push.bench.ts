@@ -7,7 +7,7 @@
  * with 6 mapped fields including the conversation, one worker on the embedded database.
  * Part 2 (needs PostgreSQL: BENCH_DATABASE_URL, or the machine's at 127.0.0.1:5432): 1 vs 3
  * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
- * BENCH_PART=2 runs part 2 alone.
+ * BENCH_PART=1 or 2 runs that part alone.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -245,7 +245,9 @@ async function main(): Promise<void> {
     }
 
     const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    if (await postgresAvailable(serverUrl)) {
+    if (process.env.BENCH_PART === '1') {
+      // Part 1 alone.
+    } else if (await postgresAvailable(serverUrl)) {
       const n = Number(process.env.BENCH_WORKER_LEADS ?? 4000);
       const one = await runWorkers(sb, serverUrl, 1, n);
       const three = await runWorkers(sb, serverUrl, 3, n);

@@ -62,6 +62,14 @@ export async function claimBatch(db: Queryable, orgId: string, workerId: string,
   return rows;
 }
 
+/** Extends this worker's claim on leads it still holds (a slow batch keeps its leads). */
+export async function extendClaims(db: Queryable, leadIds: readonly string[], workerId: string, leaseSeconds: number): Promise<void> {
+  await db.query(
+    `update sync_queue set claimed_until = now() + $3 * interval '1 second' where lead_id = any($1::uuid[]) and claimed_by = $2 and claimed_until >= now()`,
+    [leadIds, workerId, leaseSeconds],
+  );
+}
+
 export async function loadLeads(db: Queryable, orgId: string, ids: readonly string[]): Promise<LeadRow[]> {
   const { rows } = await db.query<LeadRow>('select * from leads where org_id = $1 and id = any($2::uuid[])', [orgId, ids]);
   return rows;

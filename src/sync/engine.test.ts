@@ -198,6 +198,20 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       }
     });
 
+    it('a worker kept waiting by Salesforce keeps its claim: another worker does not push the same lead (no duplicate)', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      // The create answers after 2.5 s; the lease is 1 s.
+      await sb('POST', '/__sandbox/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'LATENCY', latency_ms: 2500, count: 1 }] });
+      const lead = await createLead({ email: 'slow@example.com', last_name: 'S', company: 'C' });
+      const { syncOnce } = await import('./engine.ts');
+      const slow = syncOnce({ ...deps, workerId: 'slow-worker', leaseSeconds: 1 });
+      await new Promise((r) => setTimeout(r, 1800));
+      expect(await syncOnce({ ...deps, workerId: 'other-worker', leaseSeconds: 1 })).toBe(0);
+      expect(await slow).toBe(1);
+      expect(await soql("SELECT Id FROM Lead WHERE Email = 'slow@example.com'")).toHaveLength(1);
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+    });
+
     it('REQUEST_LIMIT_EXCEEDED pauses the organization, nothing dropped, and it resumes when usage allows', async () => {
       await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
       const used = (await sb('GET', '/__sandbox/limits')).api_usage as number;

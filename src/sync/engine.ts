@@ -31,7 +31,7 @@ import type { OrgClient, SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
 import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
 import { planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
-import { afterTransientFailure, backoffMs, claimDue } from './queue.ts';
+import { afterTransientFailure, backoffMs, claimDue, keepClaimed, LEASE_SECONDS } from './queue.ts';
 import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
 import { recordOutcome, requestFailure, WriteInterrupted, writeItems, type WriteItem } from './write.ts';
 
@@ -45,6 +45,8 @@ export interface EngineDeps {
   retryBaseMs?: number;
   /** How long an organization pauses at its API limit or budget (default 5 min). */
   pauseMs?: number;
+  /** Claim lease, renewed while a batch runs (default LEASE_SECONDS). */
+  leaseSeconds?: number;
 }
 
 export async function loadSettings(db: Queryable, orgId: string): Promise<SettingsDocument> {
@@ -63,7 +65,7 @@ export async function syncOnce(deps: EngineDeps): Promise<number> {
   for (const orgId of await dueOrgs(deps.db, 5)) {
     const client = deps.clients.forOrg(orgId);
     if (await overBudget(deps, orgId, client)) continue;
-    const claimed = await claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs);
+    const claimed = await claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs, deps.leaseSeconds);
     if (claimed.length === 0) continue;
     await pushBatch(deps, orgId, claimed);
     return claimed.length;
@@ -179,6 +181,17 @@ function indexRecords(records: readonly SfRecord[]) {
 
 /** Pushes one claimed batch. Never throws for Salesforce trouble: every lead gets an outcome. */
 export async function pushBatch(deps: EngineDeps, orgId: string, claimed: ClaimedRow[]): Promise<void> {
+  const ids = claimed.map((c) => c.lead_id);
+  const leaseSeconds = deps.leaseSeconds ?? LEASE_SECONDS;
+  const release = keepClaimed(deps.db, ids, deps.workerId ?? 'worker', leaseSeconds, (err) => deps.logger.warn({ org_id: orgId, err }, 'could not renew the claim on a batch'));
+  try {
+    await pushClaimed(deps, orgId, claimed);
+  } finally {
+    release();
+  }
+}
+
+async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[]): Promise<void> {
   const client = deps.clients.forOrg(orgId);
   const leads = await loadLeads(deps.db, orgId, claimed.map((c) => c.lead_id));
   let ctx: BatchContext;

@@ -4,7 +4,7 @@
  * schedule. The rows themselves (due_at, change_seq, attempts, claims) live in src/db/sync.ts.
  */
 import type { Queryable } from '../db/engine.ts';
-import { claimBatch, countDue, type ClaimedRow } from '../db/sync.ts';
+import { claimBatch, countDue, extendClaims, type ClaimedRow } from '../db/sync.ts';
 
 /** At most this many leads a batch: one sObject Collections request per object and action. */
 export const BATCH_SIZE = 200;
@@ -45,7 +45,18 @@ export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: num
 }
 
 /** Lingers, then claims up to 200 due leads of the organization for this worker (others skip them). */
-export async function claimDue(db: Queryable, orgId: string, workerId: string, lingerMs: number): Promise<ClaimedRow[]> {
+export async function claimDue(db: Queryable, orgId: string, workerId: string, lingerMs: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedRow[]> {
   await lingerForBatch(db, orgId, lingerMs);
-  return claimBatch(db, orgId, workerId, BATCH_SIZE, LEASE_SECONDS);
+  return claimBatch(db, orgId, workerId, BATCH_SIZE, leaseSeconds);
+}
+
+/**
+ * Renews the claim every third of the lease while a batch is worked on, so a Salesforce that
+ * answers slowly never hands leads whose write may still commit to another worker (which would
+ * find nothing by email yet, and create a duplicate). Returns the function that stops renewing.
+ */
+export function keepClaimed(db: Queryable, leadIds: readonly string[], workerId: string, leaseSeconds: number, onError: (error: unknown) => void): () => void {
+  const timer = setInterval(() => extendClaims(db, leadIds, workerId, leaseSeconds).catch(onError), (leaseSeconds * 1000) / 3);
+  timer.unref();
+  return () => clearInterval(timer);
 }
