@@ -116,7 +116,7 @@ function startSyncWorker(booted: Booted, salesforce: SalesforceClients): Worker 
         await queueEnrichmentRefresh(deps);
       }
       // Batch after batch while work is due; stop between batches on shutdown.
-      while (isRunning() && (await syncOnce(deps)) > 0);
+      while (isRunning() && (await syncOnce(deps, isRunning)) > 0);
     },
   });
 }

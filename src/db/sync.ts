@@ -46,6 +46,8 @@ export interface ClaimedRow {
   attempts: number;
   /** Queued by the periodic refresh: read Account and Owner data, write nothing. */
   refresh_only: boolean;
+  /** The first change not yet pushed (sync latency is measured from it). */
+  first_queued_at: Date;
 }
 
 /** Claims up to `limit` due leads of one organization for `leaseSeconds`; others skip them. */
@@ -56,7 +58,7 @@ export async function claimBatch(db: Queryable, orgId: string, workerId: string,
        select lead_id from sync_queue
        where org_id = $1 and due_at <= now() and (claimed_until is null or claimed_until < now())
        order by due_at limit $3 for update skip locked)
-     returning q.lead_id, q.change_seq, q.attempts, q.refresh_only`,
+     returning q.lead_id, q.change_seq, q.attempts, q.refresh_only, q.first_queued_at`,
     [orgId, workerId, limit, leaseSeconds],
   );
   return rows;

@@ -294,7 +294,12 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       ]);
       for (let i = 0; i < 200; i++) await createLead({ email: `batch${i}@example.com`, first_name: `B${i}`, last_name: 'Batch', company: `Company ${i % 20}` });
       await sb('POST', '/__sandbox/stats/reset');
+      const { syncLatency } = await import('../metrics.ts');
+      const observed = async () => (await syncLatency.get()).values.find((v) => v.metricName === 'leadsync_sync_latency_seconds_count')?.value ?? 0;
+      const before = await observed();
       await drain(deps, org.id);
+      // Sync latency (change → pushed) is observed once per synced lead.
+      expect((await observed()) - before).toBe(200);
       const s = await stats();
       expect(s.api_calls).toBeLessThanOrEqual(8);
       expect(await soql("SELECT COUNT() FROM Lead WHERE LastName = 'Batch'")).toBeDefined();

@@ -26,7 +26,7 @@ import {
   type LogEntry,
 } from '../db/sync.ts';
 import { emitWorkflowEvents } from '../db/workflows.ts';
-import { recordsPushed, syncErrors } from '../metrics.ts';
+import { recordsPushed, syncErrors, syncLatency } from '../metrics.ts';
 import type { OrgClient, SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
 import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
@@ -60,12 +60,15 @@ export async function queueEnrichmentRefresh(deps: Pick<EngineDeps, 'db' | 'conf
   return hours > 0 ? queueStaleForRefresh(deps.db, hours) : 0;
 }
 
-/** One pass: push one batch of the first organization with due work. Returns leads processed. */
-export async function syncOnce(deps: EngineDeps): Promise<number> {
+/**
+ * One pass: push one batch of the first organization with due work. Returns leads processed.
+ * `isRunning` false (shutting down) ends lingering and claims nothing more.
+ */
+export async function syncOnce(deps: EngineDeps, isRunning: () => boolean = () => true): Promise<number> {
   for (const orgId of await dueOrgs(deps.db, 5)) {
     const client = deps.clients.forOrg(orgId);
     if (await overBudget(deps, orgId, client)) continue;
-    const claimed = await claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs, deps.leaseSeconds);
+    const claimed = await claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs, deps.leaseSeconds, isRunning);
     if (claimed.length === 0) continue;
     await pushBatch(deps, orgId, claimed);
     return claimed.length;
@@ -316,6 +319,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
     await emitWorkflowEvents(tx, orgId, 'lead.updated', updatedEvents);
     await insertLogEntries(tx, logs);
   });
+  for (const c of completions) if (c.status === 'synced') syncLatency.observe((Date.now() - new Date(claims.get(c.leadId)!.first_queued_at).getTime()) / 1000);
   // Outside the batch's transaction: every worker of the organization touches this one row.
   await markOrgRun(deps.db, orgId);
 }

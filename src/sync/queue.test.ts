@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterTransientFailure, backoffMs, MAX_ATTEMPTS } from './queue.ts';
+import type { Queryable } from '../db/engine.ts';
+import { afterTransientFailure, backoffMs, BATCH_SIZE, claimDue, MAX_ATTEMPTS } from './queue.ts';
 
 describe('retry schedule', () => {
   it('backoff doubles per attempt with jitter in the upper half, capped at 10 minutes', () => {
@@ -26,5 +27,48 @@ describe('retry schedule', () => {
     [MAX_ATTEMPTS + 3, 'error'],
   ] as const)('after %i failed tries, one more failure → %s (8 tries in all)', (before, expected) => {
     expect(afterTransientFailure(before)).toBe(expected);
+  });
+});
+
+describe('claimDue', () => {
+  /** A queue that always has `due` leads due and records every statement. */
+  const fakeQueue = (due: number) => {
+    const statements: string[] = [];
+    const db: Queryable = {
+      query: async <R,>(text: string) => {
+        statements.push(text);
+        return { rows: (text.includes('count(*)') ? [{ n: due }] : []) as R[], rowCount: 0 } as never;
+      },
+    };
+    return { db, statements, claims: () => statements.filter((s) => s.includes('for update skip locked')).length };
+  };
+
+  it('claims at once when a full batch is due', async () => {
+    const q = fakeQueue(BATCH_SIZE);
+    const started = Date.now();
+    await claimDue(q.db, 'org', 'w', 10_000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(q.claims()).toBe(1);
+  });
+
+  it('a partial batch waits no longer than 10 × linger when leads keep trickling in', async () => {
+    let n = 0;
+    const statements: string[] = [];
+    const db: Queryable = { query: async <R,>(text: string) => (statements.push(text), { rows: [{ n: ++n }] as R[], rowCount: 0 }) as never };
+    const started = Date.now();
+    await claimDue(db, 'org', 'w', 40);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(400);
+    expect(waited).toBeLessThan(2000);
+  });
+
+  it('a stopping worker ends its linger and claims nothing', async () => {
+    const q = fakeQueue(3);
+    let running = true;
+    setTimeout(() => (running = false), 50);
+    const started = Date.now();
+    expect(await claimDue(q.db, 'org', 'w', 10_000, 300, () => running)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(q.claims()).toBe(0);
   });
 });

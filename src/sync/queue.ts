@@ -31,12 +31,12 @@ export function afterTransientFailure(attemptsBefore: number): 'retry' | 'error'
  * Waits while a partial batch may still fill: until 200 are due, until no new lead became due for
  * the linger time, or at the latest 10 × linger after it began (sync-semantics.md, Batching).
  */
-export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: number): Promise<void> {
+export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: number, isRunning: () => boolean = () => true): Promise<void> {
   const started = Date.now();
   let count = await countDue(db, orgId);
   let changedAt = started;
   const step = Math.max(10, Math.min(250, lingerMs / 4));
-  while (count < BATCH_SIZE && Date.now() - changedAt < lingerMs && Date.now() - started < 10 * lingerMs) {
+  while (isRunning() && count < BATCH_SIZE && Date.now() - changedAt < lingerMs && Date.now() - started < 10 * lingerMs) {
     await new Promise((r) => setTimeout(r, step));
     const next = await countDue(db, orgId);
     if (next !== count) changedAt = Date.now();
@@ -44,9 +44,13 @@ export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: num
   }
 }
 
-/** Lingers, then claims up to 200 due leads of the organization for this worker (others skip them). */
-export async function claimDue(db: Queryable, orgId: string, workerId: string, lingerMs: number, leaseSeconds = LEASE_SECONDS): Promise<ClaimedRow[]> {
-  await lingerForBatch(db, orgId, lingerMs);
+/**
+ * Lingers, then claims up to 200 due leads of the organization for this worker (others skip them).
+ * Claims nothing once `isRunning` turns false (a stopping worker takes no new work).
+ */
+export async function claimDue(db: Queryable, orgId: string, workerId: string, lingerMs: number, leaseSeconds = LEASE_SECONDS, isRunning: () => boolean = () => true): Promise<ClaimedRow[]> {
+  await lingerForBatch(db, orgId, lingerMs, isRunning);
+  if (!isRunning()) return [];
   return claimBatch(db, orgId, workerId, BATCH_SIZE, leaseSeconds);
 }
 
