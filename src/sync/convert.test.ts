@@ -58,6 +58,8 @@ describe('sameValue', () => {
     expect(sameValue('5000.0', 5000, f('double'))).toBe(true);
     expect(sameValue('2026-11-28T14:03:00.000+0000', '2026-11-28T14:03:00.000Z', f('datetime'))).toBe(true);
     expect(sameValue('Ada', 'ada', f('string'))).toBe(false);
+    expect(sameValue('Ada@Example.com', 'ada@example.com', f('email'))).toBe(true);
+    expect(sameValue('ada@example.com', 'ada@example.org', f('email'))).toBe(false);
     expect(sameValue(null, 'x', f('string'))).toBe(false);
   });
 });

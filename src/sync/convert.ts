@@ -69,6 +69,8 @@ export function sameValue(current: unknown, next: SalesforceValue, field: Target
   if (NUMBER.has(field.type)) return Number(current) === Number(next);
   if (field.type === 'datetime') return Date.parse(String(current)) === Date.parse(String(next));
   if (field.type === 'boolean') return current === next;
+  // Emails match case-insensitively everywhere (matching included): a change of case alone is no change.
+  if (field.type === 'email') return String(current).toLowerCase() === String(next).toLowerCase();
   return String(current) === String(next);
 }
 

@@ -115,6 +115,9 @@ describe('planObject (writing rules)', () => {
   it('a converted Lead is skipped, never written', () => {
     const p = planObject('lead', lead({ email: 'ada@example.com', first_name: 'New' }), match({ IsConverted: true }), settings, leadFields);
     expect(p).toMatchObject({ action: 'skip', reason: expect.stringContaining('converted') });
+    // With Lead push off there is no push to skip: nothing is written and nothing logged as skip.
+    const off = normalizeSettings({ push: { lead: { update_existing: false } } });
+    expect(planObject('lead', lead({ email: 'ada@example.com' }), match({ IsConverted: true }), off, leadFields)).toMatchObject({ action: 'none', reason: 'update_existing is off' });
   });
   it('the conversation is rendered and fitted to the field length, newest kept', () => {
     const messages = Array.from({ length: 8 }, (_, i) => ({ role: 'lead' as const, channel: 'chat', text: `hello number ${i}`, sent_at: new Date(Date.UTC(2026, 10, 28, 14, i)) }));

@@ -119,10 +119,11 @@ export function planObject(
   const sfObject = SALESFORCE_OBJECT[object];
   const rule = settings.push[object];
   const base = { object: sfObject, changes: {} } as ObjectPlan;
+  // Push off for this object: nothing to skip either (the log records a skip only when a push was due).
+  if (match && !rule.update_existing) return { ...base, action: 'none', id: match.record.Id, reason: 'update_existing is off' };
   if (match?.record && sfObject === 'Lead' && match.record.IsConverted === true) {
     return { ...base, action: 'skip', id: match.record.Id, reason: 'converted lead: Salesforce does not allow updating it' };
   }
-  if (match && !rule.update_existing) return { ...base, action: 'none', id: match.record.Id, reason: 'update_existing is off' };
   // Without an email a created record could never be found again (a retried create would duplicate it).
   if (!match && rule.create_when_no_match && isEmpty(lead.fields.email)) return { ...base, action: 'none', reason: 'no email: nothing to match or create by' };
   if (!match && !rule.create_when_no_match) return { ...base, action: 'none', reason: rule.update_existing ? 'no match and create_when_no_match is off' : 'push is off for this object' };
