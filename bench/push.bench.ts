@@ -9,7 +9,7 @@
  * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
  * BENCH_PART=1 or 2 runs that part alone.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import jsforce from 'jsforce';
@@ -191,11 +191,12 @@ async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads
     const config = benchConfig(sb, url.toString());
     const orgId = await connectOrg(db, config, sb);
     await setLatency(sb, 50);
-    const env = { ...process.env, DATABASE_URL: url.toString(), LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'warn' };
+    const env = { ...process.env, DATABASE_URL: url.toString(), LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'info' };
     const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
-    const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: 'ignore' }));
-    // Let the workers boot before work appears, so both runs measure pushing, not start-up.
-    await new Promise((r) => setTimeout(r, 4000));
+    const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: ['ignore', 'pipe', 'ignore'] }));
+    // Work appears only once every worker has booted (a fixed wait is too short on a busy machine),
+    // so both runs measure pushing, not start-up.
+    await Promise.all(procs.map((p) => workerBooted(p)));
     await seedLeads(db, orgId, leads);
     const started = performance.now();
     for (;;) {
@@ -212,6 +213,18 @@ async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+/** Resolves when a `leadsync worker` logs that it started (its output keeps being drained). */
+function workerBooted(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-4096);
+      if (seen.includes('worker started')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`worker exited with ${code} before it started`)));
+  });
 }
 
 /** Every Salesforce REST call answered `ms` later (the sandbox's LATENCY fault); 0 removes it. */
