@@ -3,7 +3,8 @@ import { buildApi } from '../api/server.ts';
 import type { Config } from '../config/config.ts';
 import { saveSecrets, type DataDirSecrets } from '../config/data-dir-secrets.ts';
 import { createOrg, getOrg } from '../db/orgs.ts';
-import { startWorker, type Worker } from '../sync/worker.ts';
+import { startWorker, stopWithin, type Worker } from '../sync/worker.ts';
+import { handBackClaims } from '../db/sync.ts';
 import { newWorkerId, queueEnrichmentRefresh, syncOnce } from '../sync/engine.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { createMailer } from '../workflows/actions.ts';
@@ -101,11 +102,14 @@ export async function workerCommand(options: { concurrency: number }): Promise<v
   onShutdown(booted, [() => Promise.all(pushers.map((w) => w.stop())).then(() => undefined), () => workflows.stop()]);
 }
 
-/** The push engine in the worker loop: batch after batch while there is due work, then a short poll. */
+/**
+ * The push engine in the worker loop: batch after batch while there is due work, then a short poll.
+ * Stopping waits up to 6 s for a batch in flight, then hands its leads back (due again in a minute).
+ */
 function startSyncWorker(booted: Booted, salesforce: SalesforceClients): Worker {
   const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId() };
   let lastRefresh = 0;
-  return startWorker({
+  const worker = startWorker({
     db: booted.db,
     logger: booted.logger,
     pollMs: 200,
@@ -119,6 +123,7 @@ function startSyncWorker(booted: Booted, salesforce: SalesforceClients): Worker 
       while (isRunning() && (await syncOnce(deps, isRunning)) > 0);
     },
   });
+  return { isRunning: () => worker.isRunning(), stop: () => stopWithin(worker, 6_000, () => handBackClaims(booted.db, deps.workerId, 60_000)) };
 }
 
 /** Workflow events and actions, from the durable tables, in the worker loop. */

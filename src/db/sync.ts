@@ -149,6 +149,19 @@ export async function retryLead(db: Queryable, leadId: string, delayMs: number, 
   );
 }
 
+/**
+ * A stopping worker hands back the leads it still holds, due again after `delayMs`: a write it sent
+ * may still commit at Salesforce, and the next push must find that record by email, not race it.
+ */
+export async function handBackClaims(db: Queryable, workerId: string, delayMs: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `update sync_queue set claimed_by = null, claimed_until = null, due_at = greatest(due_at, now() + $2 * interval '1 millisecond')
+     where claimed_by = $1 and claimed_until >= now()`,
+    [workerId, delayMs],
+  );
+  return rowCount;
+}
+
 /** Hands claimed leads back untouched (organization paused or not connected): no attempt is used. */
 export async function releaseLeads(db: Queryable, leadIds: readonly string[]): Promise<void> {
   await db.query('update sync_queue set claimed_by = null, claimed_until = null where lead_id = any($1::uuid[])', [leadIds]);

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { drain, engineDeps } from '../../test/helpers/sync.ts';
-import { claimBatch } from '../db/sync.ts';
+import { claimBatch, handBackClaims } from '../db/sync.ts';
 import { TRUNCATION_MARKER } from './transcript.ts';
 import { pushBatch, type EngineDeps } from './engine.ts';
+import { startWorker, stopWithin } from './worker.ts';
 
 describe(`push engine against the sandbox (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -209,6 +210,34 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       expect(await syncOnce({ ...deps, workerId: 'other-worker', leaseSeconds: 1 })).toBe(0);
       expect(await slow).toBe(1);
       expect(await soql("SELECT Id FROM Lead WHERE Email = 'slow@example.com'")).toHaveLength(1);
+      expect((await getLead(lead.id)).sync.status).toBe('synced');
+    });
+
+    it('a stopping worker hands back a batch Salesforce is slow to answer, due again a minute later; no duplicate', async () => {
+      await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
+      await sb('POST', '/__sandbox/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'LATENCY', latency_ms: 2000, count: 1 }] });
+      const lead = await createLead({ email: 'stopping@example.com', last_name: 'S', company: 'C' });
+      const { syncOnce } = await import('./engine.ts');
+      const stopping = { ...deps, workerId: 'stopping-worker' };
+      const worker = startWorker({ db: deps.db, logger: deps.logger, pollMs: 20, tick: async (running) => { while (running() && (await syncOnce(stopping, running)) > 0); } });
+      const row = async () => (await deps.db.query<{ claimed_by: string | null; due_at: Date }>('select claimed_by, due_at from sync_queue where lead_id = $1', [lead.id])).rows[0];
+      for (const deadline = Date.now() + 5000; (await row())?.claimed_by !== 'stopping-worker'; ) {
+        if (Date.now() > deadline) throw new Error('the lead was never claimed');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const started = Date.now();
+      await stopWithin(worker, 200, () => handBackClaims(deps.db, 'stopping-worker', 60_000));
+      expect(Date.now() - started).toBeLessThan(1500);
+      const handedBack = await row();
+      expect(handedBack.claimed_by).toBeNull();
+      expect(new Date(handedBack.due_at).getTime()).toBeGreaterThan(Date.now() + 50_000);
+      // The write already sent still lands; nobody creates the lead a second time meanwhile.
+      for (const deadline = Date.now() + 8000; (await row()) !== undefined; ) {
+        if (Date.now() > deadline) throw new Error('the batch in flight never finished');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await syncOnce(deps)).toBe(0);
+      expect(await soql("SELECT Id FROM Lead WHERE Email = 'stopping@example.com'")).toHaveLength(1);
       expect((await getLead(lead.id)).sync.status).toBe('synced');
     });
 

@@ -1,5 +1,5 @@
 /**
- * The background worker: the process-side loop that will claim due sync work (sync_queue) per
+ * The background worker: the process-side loop that claims due sync work (sync_queue) per
  * organization. It owns start/stop and readiness so that `start` and `worker` behave alike.
  */
 import type { Logger } from 'pino';
@@ -42,4 +42,15 @@ export function startWorker(options: WorkerOptions): Worker {
       await current;
     },
   };
+}
+
+/**
+ * Stops the worker, waiting at most `graceMs` for its current pass (runtime.md: exit within 10 s).
+ * A pass still running then — Salesforce slow to answer — has its work handed back by `handBack`.
+ */
+export async function stopWithin(worker: Worker, graceMs: number, handBack: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([worker.stop().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
+  clearTimeout(timer);
+  if (!finished) await handBack();
 }
