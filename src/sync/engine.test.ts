@@ -162,6 +162,16 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       expect((await call('GET', '/integrations/salesforce/sync')).body.errors).toBe(1);
     });
 
+    it('a lead refused on its Lead write is not written to its Contact in the same push', async () => {
+      await sb('POST', '/__sandbox/validation-rules/Lead', { name: 'No bad titles', field: 'Title', condition: 'equals', value: 'Bad', message: 'Title may not be Bad' });
+      const contactId = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'Both', Email: 'both@example.com', Title: 'Old' })).id;
+      await settings({ lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'title', salesforce_field: 'Title' }], [{ spara_field: 'title', salesforce_field: 'Title' }]);
+      const lead = await createLead({ email: 'both@example.com', last_name: 'B', company: 'C', title: 'Bad' });
+      await drain(deps, org.id);
+      expect((await getLead(lead.id)).sync).toMatchObject({ status: 'error', last_error: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } });
+      expect((await soql(`SELECT Title FROM Contact WHERE Id = '${contactId}'`))[0].Title).toBe('Old');
+    });
+
     it('UNABLE_TO_LOCK_ROW is retried with backoff, then succeeds', async () => {
       await settings({ lead: { update_existing: true, create_when_no_match: true } }, []);
       await sb('POST', '/__sandbox/faults', { faults: [{ match: { path: 'composite/sobjects' }, error: 'UNABLE_TO_LOCK_ROW', count: 2 }] });

@@ -58,7 +58,12 @@ export async function writeItems<K>(
   try {
     for (const object of ['Lead', 'Contact'] as const) {
       for (const action of ['create', 'update'] as const) {
-        const group = items.filter((i) => i.object === object && i.action === action && (stillWanted(i) || !dropped.add(i)));
+        const group: Array<WriteItem<K>> = [];
+        for (const item of items) {
+          if (item.object !== object || item.action !== action) continue;
+          if (stillWanted(item)) group.push(item);
+          else dropped.add(item);
+        }
         if (group.length === 0) continue;
         const results =
           action === 'create'
