@@ -76,6 +76,12 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     expect(stats.by_kind.collections ?? 0).toBe(0);
     expect(stats.by_kind.sobject ?? 0).toBe(0);
     expect((await call('POST', '/integrations/salesforce/sync/preview/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    // Salesforce refusing the reads is Salesforce's failure, never a 500.
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: { path: '/query' }, error: 'REQUEST_LIMIT_EXCEEDED', count: 1 }] });
+    const refused = await call('POST', `/integrations/salesforce/sync/preview/${lead.id}`);
+    expect(refused.status).toBe(502);
+    expect(refused.body.error).toMatchObject({ code: 'salesforce_error', message: expect.stringContaining('REQUEST_LIMIT_EXCEEDED') });
+    await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/faults');
   });
 
   it('sync status counts pending and errors; the log lists results; retry re-queues errors', async () => {

@@ -5,7 +5,7 @@ import { getLead } from '../../db/leads.ts';
 import { getConnection } from '../../db/salesforce-connections.ts';
 import { listLog, orgSyncStatus, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
 import { orgDataModel } from '../../leads/service.ts';
-import { SalesforceNotConnected, SalesforceReconnectionRequired } from '../../salesforce/client.ts';
+import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode } from '../../salesforce/client.ts';
 import { loadSettings, readAndPlan } from '../../sync/engine.ts';
 import { normalizeSettings, PUSH_OBJECTS, settingsProblems, type DescribedField, type PushObject } from '../../sync/settings.ts';
 import { isUuid, orgFromPath } from '../auth.ts';
@@ -55,7 +55,7 @@ const LogItem = Type.Object({
   at: Type.String(),
 });
 const PreviewParams = Type.Object({ org: Type.String(), lead: Type.String() });
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody };
 const base = '/api/v1/orgs/:org/integrations/salesforce';
 
 export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -156,6 +156,9 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
       } catch (error) {
         const failure = salesforceFailure(error);
         if (failure) throw failure;
+        // Salesforce's own failure (an error code, or no answer) is not the client's: 502, not 500.
+        const code = salesforceErrorCode(error) ?? ((error as Error)?.name === 'FetchError' ? 'no answer' : undefined);
+        if (code) throw new AppError(502, 'salesforce_error', `Salesforce failed the preview's reads (${code}): ${(error as Error).message}`);
         throw error;
       }
     },
