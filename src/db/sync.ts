@@ -117,11 +117,6 @@ export async function completeLeads(db: Queryable, items: readonly LeadCompletio
   );
 }
 
-/** One lead (see completeLeads). */
-export async function completeLead(db: Queryable, item: LeadCompletion): Promise<void> {
-  await completeLeads(db, [item]);
-}
-
 /**
  * Queues leads whose Salesforce data was last read more than `hours` ago (connected organizations
  * only) for a read-only refresh; returns how many. Leads already queued are left as they are.
