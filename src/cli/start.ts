@@ -50,7 +50,8 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
     }
     const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
     const worker = startSyncWorker(booted, salesforce);
-    stops.push(() => worker.stop());
+    // Before the embedded sandbox closes: a batch in flight gets to finish against it.
+    stops.unshift(() => worker.stop());
     const workflows = startWorkflowRunner(booted);
     stops.push(() => workflows.stop());
     const { app, port } = await listen(booted, worker, salesforce);
