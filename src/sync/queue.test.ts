@@ -40,26 +40,25 @@ describe('claimDue', () => {
         return { rows: (text.includes('count(*)') ? [{ n: due }] : []) as R[], rowCount: 0 } as never;
       },
     };
-    return { db, statements, claims: () => statements.filter((s) => s.includes('for update skip locked')).length };
+    return { db, claims: () => statements.filter((s) => s.includes('for update skip locked')).length, counts: () => statements.filter((s) => s.includes('count(*)')).length };
   };
 
-  it('claims at once when a full batch is due', async () => {
+  it('claims at once when a full batch is due (no waiting, one look at the queue)', async () => {
     const q = fakeQueue(BATCH_SIZE);
-    const started = Date.now();
     await claimDue(q.db, 'org', 'w', 10_000);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(q.counts()).toBe(1);
     expect(q.claims()).toBe(1);
   });
 
   it('a partial batch waits no longer than 10 × linger when leads keep trickling in', async () => {
     let n = 0;
-    const statements: string[] = [];
-    const db: Queryable = { query: async <R,>(text: string) => (statements.push(text), { rows: [{ n: ++n }] as R[], rowCount: 0 }) as never };
+    const db: Queryable = { query: async <R,>() => ({ rows: [{ n: ++n }] as R[], rowCount: 0 }) as never };
     const started = Date.now();
     await claimDue(db, 'org', 'w', 40);
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(400);
-    expect(waited).toBeLessThan(2000);
+    // Generous: only a stalled machine takes this long; without the cap it would wait forever.
+    expect(waited).toBeLessThan(5000);
   });
 
   it('a stopping worker ends its linger and claims nothing', async () => {
@@ -68,7 +67,8 @@ describe('claimDue', () => {
     setTimeout(() => (running = false), 50);
     const started = Date.now();
     expect(await claimDue(q.db, 'org', 'w', 10_000, 300, () => running)).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Well before the 10 s linger would end by itself.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(q.claims()).toBe(0);
   });
 });
