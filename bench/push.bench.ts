@@ -4,13 +4,15 @@
  * in-process sandbox. Prints figures and ratios; asserts nothing (machines here are shared and noisy).
  *
  * Part 1: 10,000 leads — half new, a quarter matching existing Leads, a quarter matching Contacts —
- * with 6 mapped fields including the conversation, one worker on the embedded database.
+ * with 6 mapped fields including the conversation, pushed as `leadsync start` does (2 push loops)
+ * on the embedded database, and on PostgreSQL when one is reachable.
  * Part 2 (needs PostgreSQL: BENCH_DATABASE_URL, or the machine's at 127.0.0.1:5432): 1 vs 3
  * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
  * BENCH_PART=1 or 2 runs that part alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import jsforce from 'jsforce';
 import pg from 'pg';
@@ -24,10 +26,13 @@ import { SalesforceClients } from '../src/salesforce/client.ts';
 import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
 import { startSandbox } from '../src/sandbox/server.ts';
 import { syncOnce } from '../src/sync/engine.ts';
+import { claimTurns } from '../src/sync/queue.ts';
 import { normalizeSettings } from '../src/sync/settings.ts';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
 const BASELINE_LEADS = Number(process.env.BENCH_BASELINE_LEADS ?? 1_000);
+/** Push loops, as `leadsync start --concurrency` (default 2). */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 const control = async (sb: Sandbox, method: string, path: string, body?: unknown) => {
@@ -117,27 +122,47 @@ function benchConfig(sb: Sandbox, databaseUrl?: string): Config {
   });
 }
 
-async function runLeadSync(sb: Sandbox, latencyMs = 0): Promise<{ seconds: number; calls: number; peakRss: number }> {
+interface LeadSyncRun {
+  seconds: number;
+  calls: number;
+  peakRss: number;
+  /** The main thread's event-loop delay while pushing (p99, ms): how long an API request could wait. */
+  loopDelayP99: number;
+}
+
+/**
+ * Pushes LEADS leads the way `leadsync start` does: BENCH_CONCURRENCY push loops (default 2, as
+ * `start`) taking turns at claiming. `databaseUrl` selects PostgreSQL; else embedded PGlite.
+ */
+async function runLeadSync(sb: Sandbox, latencyMs = 0, databaseUrl?: string): Promise<LeadSyncRun> {
   await seedSalesforce(sb, LEADS);
-  const db = await openDatabase({});
-  const config = benchConfig(sb);
+  const db = await openDatabase(databaseUrl ? { databaseUrl } : {});
+  const config = benchConfig(sb, databaseUrl);
   const orgId = await connectOrg(db, config, sb);
   await seedLeads(db, orgId, LEADS);
   await setLatency(sb, latencyMs);
   await control(sb, 'POST', '/__sandbox/stats/reset');
-  const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), workerId: 'bench' };
+  const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), claimTurn: claimTurns() };
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   const started = performance.now();
-  while ((await syncOnce(deps)) > 0);
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, i) => {
+      const loop = { ...deps, workerId: `bench-${i}` };
+      while ((await syncOnce(loop)) > 0);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
+  delay.disable();
   clearInterval(sampler);
   const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from leads where sync_status = 'synced'`);
   if (rows[0].n !== LEADS) throw new Error(`only ${rows[0].n} of ${LEADS} leads synced`);
   const stats = await control(sb, 'GET', '/__sandbox/stats');
   await setLatency(sb, 0);
   await db.close();
-  return { seconds, calls: stats.api_calls, peakRss };
+  return { seconds, calls: stats.api_calls, peakRss, loopDelayP99: delay.percentile(99) / 1e6 };
 }
 
 /** The common way: per lead, look it up by email, then one write (jsforce, sequential). */
@@ -177,42 +202,52 @@ async function postgresAvailable(url: string): Promise<boolean> {
   }
 }
 
-/** Part 2: N `leadsync worker` processes, 50 ms latency per Salesforce call. Returns seconds to drain. */
-async function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads: number): Promise<number> {
-  const name = `leadsync_bench_${Date.now()}_${workers}`;
+/** Runs `fn` with the URL of a fresh database on the PostgreSQL server, dropped afterwards. */
+async function withScratchDatabase<T>(serverUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `leadsync_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString() });
   try {
-    await seedSalesforce(sb, leads);
-    const config = benchConfig(sb, url.toString());
-    const orgId = await connectOrg(db, config, sb);
-    await setLatency(sb, 50);
-    const env = { ...process.env, DATABASE_URL: url.toString(), LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'info' };
-    const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
-    const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: ['ignore', 'pipe', 'ignore'] }));
-    // Work appears only once every worker has booted (a fixed wait is too short on a busy machine),
-    // so both runs measure pushing, not start-up.
-    await Promise.all(procs.map((p) => workerBooted(p)));
-    await seedLeads(db, orgId, leads);
-    const started = performance.now();
-    for (;;) {
-      const { rows } = await db.query<{ n: number }>('select count(*)::int as n from sync_queue');
-      if (rows[0].n === 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    for (const p of procs) p.kill('SIGTERM');
-    await setLatency(sb, 0);
-    return seconds;
+    return await fn(url.toString());
   } finally {
-    await db.close();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+/** Part 2: N `leadsync worker` processes, 50 ms latency per Salesforce call. Returns seconds to drain. */
+function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads: number): Promise<number> {
+  return withScratchDatabase(serverUrl, async (url) => {
+    const db = await openDatabase({ databaseUrl: url });
+    try {
+      await seedSalesforce(sb, leads);
+      const config = benchConfig(sb, url);
+      const orgId = await connectOrg(db, config, sb);
+      await setLatency(sb, 50);
+      const env = { ...process.env, DATABASE_URL: url, LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'info' };
+      const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
+      const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: ['ignore', 'pipe', 'ignore'] }));
+      // Work appears only once every worker has booted (a fixed wait is too short on a busy machine),
+      // so both runs measure pushing, not start-up.
+      await Promise.all(procs.map((p) => workerBooted(p)));
+      await seedLeads(db, orgId, leads);
+      const started = performance.now();
+      for (;;) {
+        const { rows } = await db.query<{ n: number }>('select count(*)::int as n from sync_queue');
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      for (const p of procs) p.kill('SIGTERM');
+      await setLatency(sb, 0);
+      return seconds;
+    } finally {
+      await db.close();
+    }
+  });
 }
 
 /** Resolves when a `leadsync worker` logs that it started (its output keeps being drained). */
@@ -233,16 +268,16 @@ async function setLatency(sb: Sandbox, ms: number): Promise<void> {
   if (ms > 0) await control(sb, 'POST', '/__sandbox/faults', { faults: [{ match: { path: '/services/data/' }, error: 'LATENCY', latency_ms: ms }] });
 }
 
-function table(title: string, ls: { seconds: number; calls: number; peakRss: number }, base: { seconds: number; calls: number; leads: number }): void {
-  const lsRate = LEADS / ls.seconds;
+function table(title: string, runs: Array<[string, LeadSyncRun]>, base: { seconds: number; calls: number; leads: number }): void {
   const baseRate = base.leads / base.seconds;
   console.log(`\n${title}`);
-  console.log('| | LeadSync (batched) | baseline (jsforce, per lead) | ratio |');
-  console.log('| --- | --- | --- | --- |');
-  console.log(`| leads pushed | ${LEADS} | ${base.leads} | |`);
-  console.log(`| Salesforce API calls per 1,000 leads | ${fmt((ls.calls * 1000) / LEADS)} | ${fmt((base.calls * 1000) / base.leads)} | ${fmt(base.calls / base.leads / (ls.calls / LEADS))}× fewer |`);
-  console.log(`| leads per second | ${fmt(lsRate, 0)} | ${fmt(baseRate, 0)} | ${fmt(lsRate / baseRate)}× faster |`);
-  console.log(`| peak RSS (whole process, sandbox and PGlite included) | ${fmt(ls.peakRss / 1024 / 1024, 0)} MiB | | |`);
+  console.log('| | leads pushed | Salesforce API calls per 1,000 leads | leads per second | vs baseline | event-loop delay p99 | peak RSS |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, run] of runs) {
+    const rate = LEADS / run.seconds;
+    console.log(`| LeadSync, ${name} | ${LEADS} | ${fmt((run.calls * 1000) / LEADS)} (${fmt(base.calls / base.leads / (run.calls / LEADS))}× fewer) | ${fmt(rate, 0)} | **${fmt(rate / baseRate)}×** | ${fmt(run.loopDelayP99)} ms | ${fmt(run.peakRss / 1024 / 1024, 0)} MiB |`);
+  }
+  console.log(`| baseline (jsforce, per lead) | ${base.leads} | ${fmt((base.calls * 1000) / base.leads)} | ${fmt(baseRate, 0)} | 1× | | |`);
 }
 
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -251,16 +286,21 @@ async function main(): Promise<void> {
   const sb = await startSandbox({ port: 0, seed: 'empty', dailyApiRequests: 10_000_000 });
   try {
     console.log(`LeadSync push benchmark — Node ${process.version}, ${LEADS} leads (½ new, ¼ existing Leads, ¼ existing Contacts), 6 mapped fields incl. the conversation\n`);
+    const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const postgres = await postgresAvailable(serverUrl);
     if (process.env.BENCH_PART !== '2') {
-    table('No latency (the sandbox answers in microseconds; the baseline is at its fastest):', await runLeadSync(sb), await runBaseline(sb));
-    const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
-    table(`${latency} ms per Salesforce call (a nearby org; real ones answer in 50–300 ms):`, await runLeadSync(sb, latency), await runBaseline(sb, latency, Number(process.env.BENCH_BASELINE_LATENCY_LEADS ?? 300)));
+      const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
+      for (const ms of [0, latency]) {
+        const runs: Array<[string, LeadSyncRun]> = [[`embedded PGlite, ${CONCURRENCY} push loops`, await runLeadSync(sb, ms)]];
+        if (postgres) runs.push([`PostgreSQL, ${CONCURRENCY} push loops`, await withScratchDatabase(serverUrl, (url) => runLeadSync(sb, ms, url))]);
+        const base = ms === 0 ? await runBaseline(sb) : await runBaseline(sb, ms, Number(process.env.BENCH_BASELINE_LATENCY_LEADS ?? 300));
+        table(ms === 0 ? 'No latency (the sandbox answers at once, in this process; the baseline is at its fastest):' : `${ms} ms per Salesforce call (a nearby org; real ones answer in 50–300 ms):`, runs, base);
+      }
     }
 
-    const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     if (process.env.BENCH_PART === '1') {
       // Part 1 alone.
-    } else if (await postgresAvailable(serverUrl)) {
+    } else if (postgres) {
       const n = Number(process.env.BENCH_WORKER_LEADS ?? 4000);
       const one = await runWorkers(sb, serverUrl, 1, n);
       const three = await runWorkers(sb, serverUrl, 3, n);

@@ -29,6 +29,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'HTTP port (default $PORT or 3000)', parsePort)
     .option('--data-dir <dir>', 'embedded database directory (default $LEADSYNC_DATA_DIR or ./.leadsync)')
     .option('--no-sandbox', 'do not start the local Salesforce sandbox')
+    .option('--concurrency <n>', 'batches pushed at once (the embedded database works in its own thread meanwhile)', parsePositiveInt, 2)
     .action(startCommand);
 
   program.command('serve').description('API and web UI only (needs DATABASE_URL).').option('--port <port>', 'HTTP port', parsePort).action(serveCommand);
@@ -36,7 +37,7 @@ export function buildProgram(): Command {
   program
     .command('worker')
     .description('Sync worker and scheduler only (needs DATABASE_URL); run as many as you like.')
-    .option('--concurrency <n>', 'organizations pushed at once by this process', parsePositiveInt, 1)
+    .option('--concurrency <n>', 'batches pushed at once by this process', parsePositiveInt, 1)
     .action(workerCommand);
 
   program.command('migrate').description('Apply database migrations.').option('--data-dir <dir>', 'embedded database directory').action(migrateCommand);

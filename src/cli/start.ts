@@ -6,6 +6,7 @@ import { createOrg, getOrg } from '../db/orgs.ts';
 import { startWorker, stopWithin, type Worker } from '../sync/worker.ts';
 import { handBackClaims } from '../db/sync.ts';
 import { newWorkerId, queueEnrichmentRefresh, syncOnce } from '../sync/engine.ts';
+import { claimTurns } from '../sync/queue.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { createMailer } from '../workflows/actions.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
@@ -37,7 +38,7 @@ async function listen(booted: Booted, worker: Worker | undefined, salesforce?: S
   return { app, port };
 }
 
-export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean }): Promise<void> {
+export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean; concurrency: number }): Promise<void> {
   const booted = await boot({ overrides: { PORT: options.port, LEADSYNC_DATA_DIR: options.dataDir } });
   const stops: Array<() => Promise<void>> = [];
   const lines: string[] = [];
@@ -49,7 +50,7 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
       lines.push(`  Salesforce sandbox: ${sandbox.url}  (log in as ${sandbox.username} / ${sandbox.password})`);
     }
     const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
-    const worker = startSyncWorker(booted, salesforce);
+    const worker = startPushLoops(booted, salesforce, options.concurrency);
     // Before the embedded sandbox closes: a batch in flight gets to finish against it.
     stops.unshift(() => worker.stop());
     const workflows = startWorkflowRunner(booted);
@@ -96,19 +97,28 @@ export async function serveCommand(options: { port?: string }): Promise<void> {
 export async function workerCommand(options: { concurrency: number }): Promise<void> {
   const booted = await boot({ requirePostgres: 'leadsync worker' });
   const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
-  // --concurrency N: N push loops, each claiming its own batches (of one organization or several).
-  const pushers = Array.from({ length: options.concurrency }, () => startSyncWorker(booted, salesforce));
+  const pushers = startPushLoops(booted, salesforce, options.concurrency);
   const workflows = startWorkflowRunner(booted);
   booted.logger.info({ concurrency: options.concurrency }, 'worker started');
-  onShutdown(booted, [() => Promise.all(pushers.map((w) => w.stop())).then(() => undefined), () => workflows.stop()]);
+  onShutdown(booted, [() => pushers.stop(), () => workflows.stop()]);
+}
+
+/**
+ * --concurrency N: N push loops, each claiming its own batches (of one organization or several) and
+ * taking turns at claiming, so that one batch's Salesforce calls overlap another's database work.
+ */
+function startPushLoops(booted: Booted, salesforce: SalesforceClients, concurrency: number): Worker {
+  const claimTurn = claimTurns();
+  const loops = Array.from({ length: concurrency }, () => startSyncWorker(booted, salesforce, claimTurn));
+  return { isRunning: () => loops.some((l) => l.isRunning()), stop: () => Promise.all(loops.map((l) => l.stop())).then(() => undefined) };
 }
 
 /**
  * The push engine in the worker loop: batch after batch while there is due work, then a short poll.
  * Stopping waits up to 6 s for a batch in flight, then hands its leads back (due again in a minute).
  */
-function startSyncWorker(booted: Booted, salesforce: SalesforceClients): Worker {
-  const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId() };
+function startSyncWorker(booted: Booted, salesforce: SalesforceClients, claimTurn: ReturnType<typeof claimTurns>): Worker {
+  const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId(), claimTurn };
   let lastRefresh = 0;
   const worker = startWorker({
     db: booted.db,

@@ -28,6 +28,12 @@ export async function getConnection(db: Queryable, orgId: string, forUpdate = fa
   return rows[0];
 }
 
+/** Just the status and token version: what a client checks before each call (the row itself is read only when they changed). */
+export async function getConnectionState(db: Queryable, orgId: string): Promise<Pick<ConnectionRow, 'status' | 'token_version'> | undefined> {
+  const { rows } = await db.query<Pick<ConnectionRow, 'status' | 'token_version'>>('select status, token_version from salesforce_connections where org_id = $1', [orgId]);
+  return rows[0];
+}
+
 /** What a successful authorization or connect stores: the whole identity and token set. */
 export interface NewConnection {
   auth_kind: 'oauth' | 'client_credentials';

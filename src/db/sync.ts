@@ -32,10 +32,11 @@ export async function dueOrgs(db: Queryable, limit: number): Promise<string[]> {
   return rows.map((r) => r.org_id);
 }
 
-export async function countDue(db: Queryable, orgId: string): Promise<number> {
+/** Due, unclaimed leads of the organization, counted up to `upTo` (a worker needs to know only whether a batch is full). */
+export async function countDue(db: Queryable, orgId: string, upTo: number): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int as n from sync_queue where org_id = $1 and due_at <= now() and (claimed_until is null or claimed_until < now())`,
-    [orgId],
+    `select count(*)::int as n from (select 1 from sync_queue where org_id = $1 and due_at <= now() and (claimed_until is null or claimed_until < now()) limit $2) due`,
+    [orgId, upTo],
   );
   return rows[0].n;
 }
@@ -50,18 +51,24 @@ export interface ClaimedRow {
   first_queued_at: Date;
 }
 
-/** Claims up to `limit` due leads of one organization for `leaseSeconds`; others skip them. */
+/**
+ * Claims up to `limit` due leads of one organization for `leaseSeconds`; others skip them.
+ * The claimed rows come back as one JSON value: one cell to decode instead of five per row (the
+ * embedded engine decodes result cells in JavaScript, one at a time).
+ */
 export async function claimBatch(db: Queryable, orgId: string, workerId: string, limit: number, leaseSeconds: number): Promise<ClaimedRow[]> {
-  const { rows } = await db.query<ClaimedRow>(
-    `update sync_queue q set claimed_by = $2, claimed_until = now() + $4 * interval '1 second'
-     where q.lead_id in (
-       select lead_id from sync_queue
-       where org_id = $1 and due_at <= now() and (claimed_until is null or claimed_until < now())
-       order by due_at limit $3 for update skip locked)
-     returning q.lead_id, q.change_seq, q.attempts, q.refresh_only, q.first_queued_at`,
+  const { rows } = await db.query<{ claimed: Array<Omit<ClaimedRow, 'first_queued_at'> & { first_queued_at: string }> }>(
+    `with claimed as (
+       update sync_queue q set claimed_by = $2, claimed_until = now() + $4 * interval '1 second'
+       where q.lead_id in (
+         select lead_id from sync_queue
+         where org_id = $1 and due_at <= now() and (claimed_until is null or claimed_until < now())
+         order by due_at limit $3 for update skip locked)
+       returning q.lead_id, q.change_seq, q.attempts, q.refresh_only, q.first_queued_at)
+     select coalesce(json_agg(claimed), '[]') as claimed from claimed`,
     [orgId, workerId, limit, leaseSeconds],
   );
-  return rows;
+  return rows[0].claimed.map((c) => ({ ...c, first_queued_at: new Date(c.first_queued_at) }));
 }
 
 /** Extends this worker's claim on leads it still holds (a slow batch keeps its leads). */
@@ -72,14 +79,29 @@ export async function extendClaims(db: Queryable, leadIds: readonly string[], wo
   );
 }
 
-export async function loadLeads(db: Queryable, orgId: string, ids: readonly string[]): Promise<LeadRow[]> {
-  const { rows } = await db.query<LeadRow>('select * from leads where org_id = $1 and id = any($2::uuid[])', [orgId, ids]);
-  return rows;
+/** What a push reads of a lead. */
+export type PushLead = Pick<LeadRow, 'id' | 'fields'>;
+
+/** The leads of a batch, as one JSON value (see claimBatch). */
+export async function loadLeads(db: Queryable, orgId: string, ids: readonly string[]): Promise<PushLead[]> {
+  const { rows } = await db.query<{ leads: PushLead[] }>(
+    `select coalesce(json_agg(json_build_object('id', id, 'fields', fields)), '[]') as leads from leads where org_id = $1 and id = any($2::uuid[])`,
+    [orgId, ids],
+  );
+  return rows[0].leads;
 }
 
-export async function loadMessages(db: Queryable, leadIds: readonly string[]): Promise<MessageRow[]> {
-  const { rows } = await db.query<MessageRow>('select * from messages where lead_id = any($1::uuid[]) order by sent_at, seq', [leadIds]);
-  return rows;
+/** What the transcript needs of a message. */
+export type PushMessage = Pick<MessageRow, 'lead_id' | 'role' | 'channel' | 'text'> & { sent_at: string };
+
+/** The messages of a batch's leads, oldest first, as one JSON value (see claimBatch). */
+export async function loadMessages(db: Queryable, leadIds: readonly string[]): Promise<PushMessage[]> {
+  const { rows } = await db.query<{ messages: PushMessage[] }>(
+    `select coalesce(json_agg(json_build_object('lead_id', lead_id, 'role', role, 'channel', channel, 'text', text, 'sent_at', sent_at) order by sent_at, seq), '[]') as messages
+     from messages where lead_id = any($1::uuid[])`,
+    [leadIds],
+  );
+  return rows[0].messages;
 }
 
 export interface LeadCompletion {

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
 import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { createLogger } from '../logger.ts';
-import { SalesforceClients, SalesforceReconnectionRequired } from './client.ts';
+import { SalesforceClients, SalesforceNotConnected, SalesforceReconnectionRequired } from './client.ts';
 import { OAuthError } from './token-endpoint.ts';
 
 describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineName})`, () => {
   let world: ConnectedWorld;
-  const clients = () => new SalesforceClients({ db: world.api.database.db, config: world.api.config, logger: createLogger('silent') });
+  // Probing the connection row before every call: these tests change it behind the client's back.
+  const clients = (connectionRecheckMs = 0) => new SalesforceClients({ db: world.api.database.db, config: world.api.config, logger: createLogger('silent'), connectionRecheckMs });
   const oauthCalls = async () => (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).by_kind.oauth as number;
   const stored = (orgId: string) => storedConnection(world, orgId);
 
@@ -159,6 +160,25 @@ describe(`Salesforce client: refresh, reconnection, rotation, usage (${engineNam
     await authorizeThroughSandbox(world, b);
     expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
     expect((await stored(a.id)).row.status).toBe('connected');
+  });
+
+  it('a change to the connection row by another process is seen once the recheck window has passed', async () => {
+    const org = await connectedOrg(world, 'Recheck');
+    const client = clients(300).forOrg(org.id);
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    // Another process deauthorizes (tokens forgotten, version bumped) without telling this client.
+    await world.api.database.db.query(`update salesforce_connections set status = 'not_connected', access_token_enc = null, token_version = token_version + 1 where org_id = $1`, [org.id]);
+    await new Promise((r) => setTimeout(r, 350));
+    await expect(client.query('SELECT Id FROM User')).rejects.toBeInstanceOf(SalesforceNotConnected);
+  });
+
+  it('a deauthorize through the API takes effect at once for the clients of that process', async () => {
+    const org = await connectedOrg(world, 'Deauthorize');
+    const client = world.api.salesforce.forOrg(org.id);
+    expect(await client.query('SELECT Id FROM User')).toHaveLength(1);
+    const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/deauthorize`, { token: org.apiKey });
+    expect(res.status).toBe(200);
+    await expect(client.query('SELECT Id FROM User')).rejects.toBeInstanceOf(SalesforceNotConnected);
   });
 
   it('a token endpoint that is down (no answer, 503, 429) fails the call but keeps the connection', async () => {

@@ -12,7 +12,7 @@ import jsforce from 'jsforce';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
-import { getConnection, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
+import { getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
 import { apiCallsLimit, apiCallsUsed } from '../metrics.ts';
 import { decryptSecret, encryptSecret, secretContext, SecretUnreadable } from './crypto.ts';
 import { OAuthError, requestToken } from './token-endpoint.ts';
@@ -43,6 +43,8 @@ export interface ClientDeps {
   db: Database;
   config: Config;
   logger?: Logger;
+  /** How long a client trusts the connection row before probing it again (default CONNECTION_RECHECK_MS). */
+  connectionRecheckMs?: number;
 }
 
 export interface FieldDescribe {
@@ -58,6 +60,8 @@ export interface FieldDescribe {
 }
 
 export const DESCRIBE_TTL_MS = 60_000;
+/** How long a client trusts the connection row it read before probing it again (status, token version). */
+export const CONNECTION_RECHECK_MS = 1_000;
 /** How often API usage is written to the database (the budget check reads it from there). */
 export const USAGE_STORE_MS = 2_000;
 type Connection = InstanceType<typeof jsforce.Connection>;
@@ -81,6 +85,8 @@ export class OrgClient {
   private conn: Connection | undefined;
   private version = -1;
   private describes = new Map<string, { at: number; fields: FieldDescribe[] }>();
+  /** When the connection row was last seen unchanged. */
+  private checkedAt = 0;
 
   constructor(
     private readonly deps: ClientDeps,
@@ -107,6 +113,7 @@ export class OrgClient {
     if (row.status !== 'connected' || !row.access_token_enc || !row.instance_url) throw new SalesforceNotConnected(this.orgId);
     const token = accessToken ?? this.open('access_token', row.access_token_enc);
     this.version = row.token_version;
+    this.checkedAt = Date.now();
     this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
     return this.conn;
   }
@@ -117,9 +124,18 @@ export class OrgClient {
    * moved `this.version` on, and refreshing against that newer version would ask Salesforce twice.
    */
   private async connection(): Promise<{ conn: Connection; version: number }> {
+    // A batch makes several calls in a row: the row is probed at most every CONNECTION_RECHECK_MS
+    // (a two-column read), so a deauthorize or a refresh in another process takes effect within that.
+    if (this.conn && Date.now() - this.checkedAt < (this.deps.connectionRecheckMs ?? CONNECTION_RECHECK_MS)) return { conn: this.conn, version: this.version };
+    const state = await getConnectionState(this.deps.db, this.orgId);
+    if (!state) throw new SalesforceNotConnected(this.orgId);
+    if (this.conn && state.token_version === this.version && state.status === 'connected') {
+      this.checkedAt = Date.now();
+      return { conn: this.conn, version: this.version };
+    }
+    this.checkedAt = 0;
     const row = await getConnection(this.deps.db, this.orgId);
     if (!row) throw new SalesforceNotConnected(this.orgId);
-    if (this.conn && row.token_version === this.version && row.status === 'connected') return { conn: this.conn, version: this.version };
     return { conn: await this.connect(row), version: row.token_version };
   }
 
@@ -261,6 +277,11 @@ export class OrgClient {
     }));
     this.describes.set(objectName, { at: Date.now(), fields });
     return fields;
+  }
+
+  /** The connection row changed in this process (connect, deauthorize): probe it on the next call. */
+  connectionChanged(): void {
+    this.checkedAt = 0;
   }
 
   /** Forgets cached describes (a mapping was flagged: the field may have vanished). */

@@ -8,6 +8,7 @@ import { engineName } from '../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { engineDeps } from '../../test/helpers/sync.ts';
 import { syncOnce } from './engine.ts';
+import { claimTurns } from './queue.ts';
 import { startWorker } from './worker.ts';
 
 const LEADS = 1000;
@@ -20,23 +21,27 @@ describe(`batching under steady arrival (${engineName})`, () => {
   });
   afterAll(() => world.close());
 
-  it(`${LEADS} leads created one by one by 8 clients cost at most 40 Salesforce API calls`, async () => {
-    const org = await connectedOrg(world, 'Steady');
+  // One push loop (a `leadsync worker`), and two sharing their claim turns (`leadsync start`'s default).
+  it.each([1, 2])(`${LEADS} leads created one by one by 8 clients cost at most 40 Salesforce API calls (%i push loops)`, async (loops) => {
+    const org = await connectedOrg(world, `Steady ${loops}`);
     const call = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
     await call('PUT', '/integrations/salesforce/settings', {
       push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
       mappings: { lead: [{ spara_field: 'first_name', salesforce_field: 'FirstName' }, { spara_field: 'company', salesforce_field: 'Company' }], contact: [{ spara_field: 'title', salesforce_field: 'Title' }] },
     });
     await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
-    const deps = engineDeps(world);
-    const worker = startWorker({ db: deps.db, logger: deps.logger, pollMs: 50, tick: async (running) => { while (running() && (await syncOnce(deps)) > 0); } });
+    const deps = engineDeps(world, { claimTurn: claimTurns() });
+    const workers = Array.from({ length: loops }, (_, i) => {
+      const loop = { ...deps, workerId: `loop-${i}` };
+      return startWorker({ db: deps.db, logger: deps.logger, pollMs: 50, tick: async (running) => { while (running() && (await syncOnce(loop)) > 0); } });
+    });
     try {
       let next = 0;
       await Promise.all(
         Array.from({ length: 8 }, async () => {
           while (next < LEADS) {
             const i = next++;
-            const res = await call('POST', '/leads', { fields: { email: `steady${i}@example.com`, first_name: `S${i}`, last_name: 'Steady', company: `Co ${i % 50}`, title: 'CTO' } });
+            const res = await call('POST', '/leads', { fields: { email: `steady${loops}.${i}@example.com`, first_name: `S${i}`, last_name: 'Steady', company: `Co ${i % 50}`, title: 'CTO' } });
             if (res.status !== 201) throw new Error(JSON.stringify(res.body));
           }
         }),
@@ -49,7 +54,7 @@ describe(`batching under steady arrival (${engineName})`, () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     } finally {
-      await worker.stop();
+      await Promise.all(workers.map((w) => w.stop()));
     }
     const synced = await deps.db.query<{ n: number }>(`select count(*)::int as n from leads where org_id = $1 and sync_status = 'synced'`, [org.id]);
     expect(synced.rows[0].n).toBe(LEADS);

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database, Queryable } from '../db/engine.ts';
-import type { LeadRow } from '../db/rows.ts';
 import {
   completeLeads,
   dueOrgs,
@@ -24,6 +23,7 @@ import {
   type ClaimedRow,
   type LeadCompletion,
   type LogEntry,
+  type PushLead,
 } from '../db/sync.ts';
 import { emitWorkflowEvents } from '../db/workflows.ts';
 import { recordsPushed, syncErrors, syncLatency } from '../metrics.ts';
@@ -47,6 +47,8 @@ export interface EngineDeps {
   pauseMs?: number;
   /** Claim lease, renewed while a batch runs (default LEASE_SECONDS). */
   leaseSeconds?: number;
+  /** Shared by the push loops of one process (claimTurns): they linger and claim one at a time. */
+  claimTurn?: <T>(claim: () => Promise<T>) => Promise<T>;
 }
 
 export async function loadSettings(db: Queryable, orgId: string): Promise<SettingsDocument> {
@@ -68,7 +70,8 @@ export async function syncOnce(deps: EngineDeps, isRunning: () => boolean = () =
   for (const orgId of await dueOrgs(deps.db, 5)) {
     const client = deps.clients.forOrg(orgId);
     if (await overBudget(deps, orgId, client)) continue;
-    const claimed = await claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs, deps.leaseSeconds, isRunning);
+    const claim = () => claimDue(deps.db, orgId, deps.workerId ?? 'worker', deps.config.sync.batchLingerMs, deps.leaseSeconds, isRunning);
+    const claimed = await (deps.claimTurn ? deps.claimTurn(claim) : claim());
     if (claimed.length === 0) continue;
     await pushBatch(deps, orgId, claimed);
     return claimed.length;
@@ -101,14 +104,14 @@ interface Outcome {
 export interface BatchContext {
   settings: SettingsDocument;
   describe: Record<PushObject, Map<string, FieldInfo>>;
-  leads: LeadRow[];
+  leads: PushLead[];
   plans: Map<string, LeadPlan>;
   enrichment: Map<string, ReturnType<typeof enrich>>;
   enrichmentSources: Map<string, EnrichmentInput>;
 }
 
 /** Reads and plans a batch without writing anything (also the dry run of `preview`). */
-export async function readAndPlan(db: Queryable, client: OrgClient, orgId: string, leads: LeadRow[]): Promise<BatchContext> {
+export async function readAndPlan(db: Queryable, client: OrgClient, orgId: string, leads: PushLead[]): Promise<BatchContext> {
   const settings = await loadSettings(db, orgId);
   const describe = {} as BatchContext['describe'];
   for (const object of PUSH_OBJECTS) {

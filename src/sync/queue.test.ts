@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../db/engine.ts';
-import { afterTransientFailure, backoffMs, BATCH_SIZE, claimDue, MAX_ATTEMPTS } from './queue.ts';
+import { afterTransientFailure, backoffMs, BATCH_SIZE, claimDue, claimTurns, MAX_ATTEMPTS } from './queue.ts';
 
 describe('retry schedule', () => {
   it('backoff doubles per attempt with jitter in the upper half, capped at 10 minutes', () => {
@@ -37,7 +37,7 @@ describe('claimDue', () => {
     const db: Queryable = {
       query: async <R,>(text: string) => {
         statements.push(text);
-        return { rows: (text.includes('count(*)') ? [{ n: due }] : []) as R[], rowCount: 0 } as never;
+        return { rows: (text.includes('count(*)') ? [{ n: due }] : [{ claimed: [] }]) as R[], rowCount: 0 } as never;
       },
     };
     return { db, claims: () => statements.filter((s) => s.includes('for update skip locked')).length, counts: () => statements.filter((s) => s.includes('count(*)')).length };
@@ -52,7 +52,7 @@ describe('claimDue', () => {
 
   it('a partial batch waits no longer than 10 × linger when leads keep trickling in', async () => {
     let n = 0;
-    const db: Queryable = { query: async <R,>() => ({ rows: [{ n: ++n }] as R[], rowCount: 0 }) as never };
+    const db: Queryable = { query: async <R,>(text: string) => ({ rows: (text.includes('count(*)') ? [{ n: ++n }] : [{ claimed: [] }]) as R[], rowCount: 0 }) as never };
     const started = Date.now();
     await claimDue(db, 'org', 'w', 40);
     const waited = Date.now() - started;
@@ -70,5 +70,47 @@ describe('claimDue', () => {
     // Well before the 10 s linger would end by itself.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(q.claims()).toBe(0);
+  });
+});
+
+describe('claimTurns', () => {
+  it('push loops of one process claim one at a time, in order, even when a claim fails', async () => {
+    const turn = claimTurns();
+    const events: string[] = [];
+    const first = turn(async () => {
+      events.push('first starts');
+      await new Promise((r) => setTimeout(r, 30));
+      events.push('first ends');
+      throw new Error('database unavailable');
+    });
+    const second = turn(async () => {
+      events.push('second starts');
+      return 'claimed';
+    });
+    await expect(first).rejects.toThrow('database unavailable');
+    expect(await second).toBe('claimed');
+    expect(events).toEqual(['first starts', 'first ends', 'second starts']);
+  });
+
+  it('a loop waiting for its turn then lingers on its own: it never takes the leftovers of a full claim at once', async () => {
+    const turn = claimTurns();
+    // The queue: 200 due, then 3 more arrive while the first loop claims.
+    let due = BATCH_SIZE;
+    let claims = 0;
+    const db: Queryable = {
+      query: async <R,>(text: string) => {
+        if (text.includes('count(*)')) return { rows: [{ n: due }] as R[], rowCount: 1 } as never;
+        claims++;
+        const n = due;
+        due = 3;
+        return { rows: [{ claimed: Array.from({ length: n }, (_, i) => ({ lead_id: `l${claims}-${i}`, change_seq: 1, attempts: 0, refresh_only: false, first_queued_at: new Date().toISOString() })) }] as R[], rowCount: 1 } as never;
+      },
+    };
+    const started = Date.now();
+    const [a, b] = await Promise.all([turn(() => claimDue(db, 'org', 'a', 200)), turn(() => claimDue(db, 'org', 'b', 200))]);
+    expect(a).toHaveLength(BATCH_SIZE);
+    expect(b).toHaveLength(3);
+    // The second loop counted again after the first claim and lingered for a fuller batch.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 });

@@ -33,12 +33,12 @@ export function afterTransientFailure(attemptsBefore: number): 'retry' | 'error'
  */
 export async function lingerForBatch(db: Queryable, orgId: string, lingerMs: number, isRunning: () => boolean = () => true): Promise<void> {
   const started = Date.now();
-  let count = await countDue(db, orgId);
+  let count = await countDue(db, orgId, BATCH_SIZE);
   let changedAt = started;
   const step = Math.max(10, Math.min(250, lingerMs / 4));
   while (isRunning() && count < BATCH_SIZE && Date.now() - changedAt < lingerMs && Date.now() - started < 10 * lingerMs) {
     await new Promise((r) => setTimeout(r, step));
-    const next = await countDue(db, orgId);
+    const next = await countDue(db, orgId, BATCH_SIZE);
     if (next !== count) changedAt = Date.now();
     count = next;
   }
@@ -52,6 +52,20 @@ export async function claimDue(db: Queryable, orgId: string, workerId: string, l
   await lingerForBatch(db, orgId, lingerMs, isRunning);
   if (!isRunning()) return [];
   return claimBatch(db, orgId, workerId, BATCH_SIZE, leaseSeconds);
+}
+
+/**
+ * The push loops of one process take turns at lingering and claiming (pushing runs concurrently):
+ * a loop never claims the few leads that arrived while another loop was claiming a full batch, so
+ * extra loops overlap work without splitting batches. Returns a function that runs its argument in turn.
+ */
+export function claimTurns(): <T>(claim: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (claim) => {
+    const turn = tail.then(claim);
+    tail = turn.catch(() => {});
+    return turn;
+  };
 }
 
 /**

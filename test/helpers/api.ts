@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { buildApi } from '../../src/api/server.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { SalesforceClients } from '../../src/salesforce/client.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface TestApi {
@@ -13,6 +14,8 @@ export interface TestApi {
   config: Config;
   database: TestDatabase;
   app: FastifyInstance;
+  /** The Salesforce clients the API uses (the ones a `start` process shares with its push worker). */
+  salesforce: SalesforceClients;
   /** A JSON request; `token: null` sends no Authorization header. */
   call(method: string, path: string, options?: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Creates an organization with the staff token; returns its id and key. */
@@ -24,7 +27,9 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const staffToken = `staff_${randomBytes(16).toString('hex')}`;
   const config = loadConfig({ LEADSYNC_STAFF_TOKEN: staffToken, LOG_LEVEL: 'silent', LEADSYNC_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
   const database = options.database ?? (await createTestDatabase());
-  const app = await buildApi({ db: database.db, config, logger: options.logger ?? createLogger('silent') });
+  const logger = options.logger ?? createLogger('silent');
+  const salesforce = new SalesforceClients({ db: database.db, config, logger });
+  const app = await buildApi({ db: database.db, config, logger, salesforce });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -36,6 +41,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     config,
     database,
     app,
+    salesforce,
     async call(method, path, options = {}) {
       const token = options.token === undefined ? staffToken : options.token;
       const headers: Record<string, string> = { ...options.headers };

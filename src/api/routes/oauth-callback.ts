@@ -44,6 +44,7 @@ export function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext): void
       return { ok: false as const, reason: 'exchange_failed' as const, message: 'LeadSync could not complete the authorization.', orgId: undefined };
     });
     if (result.ok) {
+      ctx.salesforce.forOrg(result.orgId).connectionChanged();
       const cleared = result.clearedLeads > 0 ? `&cleared_leads=${result.clearedLeads}` : '';
       return reply.redirect(`/orgs/${result.orgId}/settings/salesforce?connected=1${cleared}`, 302);
     }

@@ -91,6 +91,7 @@ export function salesforceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       await connectWithClientCredentials(deps, org.id, request.body);
+      ctx.salesforce.forOrg(org.id).connectionChanged();
       return toStatus(await getConnection(ctx.db, org.id));
     },
   );
@@ -101,6 +102,7 @@ export function salesforceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       await deauthorize(deps, org.id);
+      ctx.salesforce.forOrg(org.id).connectionChanged();
       return toStatus(await getConnection(ctx.db, org.id));
     },
   );
