@@ -143,8 +143,8 @@ async function runLeadSync(sb: Sandbox, latencyMs = 0, databaseUrl?: string): Pr
   await setLatency(sb, latencyMs);
   await control(sb, 'POST', '/__sandbox/stats/reset');
   const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), claimTurn: claimTurns() };
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const started = performance.now();

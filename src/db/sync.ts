@@ -91,13 +91,13 @@ export async function loadLeads(db: Queryable, orgId: string, ids: readonly stri
   return rows[0].leads;
 }
 
-/** What the transcript needs of a message. */
-export type PushMessage = Pick<MessageRow, 'lead_id' | 'role' | 'channel' | 'text'> & { sent_at: string };
+/** What the transcript needs of a message (`sent_at` in epoch milliseconds: no date string to parse). */
+export type PushMessage = Pick<MessageRow, 'lead_id' | 'role' | 'channel' | 'text'> & { sent_at: number };
 
 /** The messages of a batch's leads, oldest first, as one JSON value (see claimBatch). */
 export async function loadMessages(db: Queryable, leadIds: readonly string[]): Promise<PushMessage[]> {
   const { rows } = await db.query<{ messages: PushMessage[] }>(
-    `select coalesce(json_agg(json_build_object('lead_id', lead_id, 'role', role, 'channel', channel, 'text', text, 'sent_at', sent_at) order by sent_at, seq), '[]') as messages
+    `select coalesce(json_agg(json_build_object('lead_id', lead_id, 'role', role, 'channel', channel, 'text', text, 'sent_at', extract(epoch from sent_at) * 1000) order by sent_at, seq), '[]') as messages
      from messages where lead_id = any($1::uuid[])`,
     [leadIds],
   );
@@ -120,22 +120,22 @@ export interface LeadCompletion {
  */
 export async function completeLeads(db: Queryable, items: readonly LeadCompletion[]): Promise<void> {
   if (items.length === 0) return;
-  const input = JSON.stringify(items.map((i) => ({ lead_id: i.leadId, seq: i.claimedSeq, set: i.set, remove: i.remove, status: i.status, error: i.error })));
-  const rows = `jsonb_to_recordset($1::jsonb) as i(lead_id uuid, seq integer, set jsonb, remove text[], status text, error jsonb)`;
+  const input = JSON.stringify(items.map((i) => ({ lead_id: i.leadId, set: i.set, remove: i.remove, status: i.status, error: i.error })));
   await db.query(
     `update leads l set fields = (l.fields || i.set) - i.remove, sync_status = i.status, last_error = i.error, enriched_at = now(),
        last_synced_at = case when i.status = 'synced' then now() else l.last_synced_at end
-     from ${rows} where l.id = i.lead_id`,
+     from jsonb_to_recordset($1::jsonb) as i(lead_id uuid, set jsonb, remove text[], status text, error jsonb) where l.id = i.lead_id`,
     [input],
   );
-  await db.query(`delete from sync_queue q using ${rows} where q.lead_id = i.lead_id and q.change_seq = i.seq`, [input]);
+  const ids = items.map((i) => i.leadId);
+  await db.query(`delete from sync_queue q using unnest($1::uuid[], $2::integer[]) as i(lead_id, seq) where q.lead_id = i.lead_id and q.change_seq = i.seq`, [ids, items.map((i) => i.claimedSeq)]);
   // Rows still there had a change during the push: hand them back for the next one.
   await db.query(
     `with changed as (
-       update sync_queue q set claimed_by = null, claimed_until = null, attempts = 0, first_queued_at = now()
-       from ${rows} where q.lead_id = i.lead_id returning q.lead_id)
+       update sync_queue set claimed_by = null, claimed_until = null, attempts = 0, first_queued_at = now()
+       where lead_id = any($1::uuid[]) returning lead_id)
      update leads set sync_status = 'pending' where id in (select lead_id from changed)`,
-    [input],
+    [ids],
   );
 }
 

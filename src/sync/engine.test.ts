@@ -7,6 +7,7 @@ import { engineName } from '../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
 import { drain, engineDeps } from '../../test/helpers/sync.ts';
 import { claimBatch, handBackClaims } from '../db/sync.ts';
+import { recordsPushed } from '../metrics.ts';
 import { TRUNCATION_MARKER } from './transcript.ts';
 import { pushBatch, type EngineDeps } from './engine.ts';
 import { startWorker, stopWithin } from './worker.ts';
@@ -160,6 +161,9 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${bad.id}&status=error`)).body.items;
       expect(log[0]).toMatchObject({ object: 'Lead', operation: 'create', status: 'error', error_code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' });
       expect((await call('GET', '/integrations/salesforce/sync')).body.errors).toBe(1);
+      // /metrics counts records written, per object and operation: the refused one is not among them.
+      const pushed = (await recordsPushed.get()).values.filter((v) => v.labels.org === org.id);
+      expect(pushed.map((v) => [v.labels.object, v.labels.operation, v.value])).toEqual([['Lead', 'create', 1]]);
     });
 
     it('a lead refused on its Lead write is not written to its Contact in the same push', async () => {

@@ -243,6 +243,8 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
     }
   }
   const planOf = (item: WriteItem<string>) => (item as (typeof items)[number]).plan;
+  // Counted per batch, then added to the metric once per object and operation.
+  const pushed = new Map<string, number>();
   try {
     await writeItems(
       client,
@@ -255,7 +257,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
           if (item.object === 'Lead') outcome.ids.lead = r.id ?? plan.id;
           else outcome.ids.contact = r.id ?? plan.id;
           if (outcome.status === 'not_synced') outcome.status = 'synced';
-          recordsPushed.inc({ org: orgId, object: item.object, operation: item.action });
+          pushed.set(`${item.object} ${item.action}`, (pushed.get(`${item.object} ${item.action}`) ?? 0) + 1);
           log(item.key, plan, 'success', r.id ?? plan.id ?? null, null, null);
           return;
         }
@@ -284,6 +286,11 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
       log(item.key, planOf(item), outcome.status === 'retry' ? 'retrying' : 'error', item.id ?? null, failure.code, failure.message);
     }
     deps.logger.warn({ org_id: orgId, code: failure.code, err: error.failure }, 'salesforce write failed; leads will be retried');
+  } finally {
+    for (const [key, n] of pushed) {
+      const [object, operation] = key.split(' ');
+      recordsPushed.inc({ org: orgId, object, operation }, n);
+    }
   }
 
   const claims = new Map(claimed.map((c) => [c.lead_id, c]));

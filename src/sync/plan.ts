@@ -106,8 +106,15 @@ function sourceValue(lead: PlanLead, row: MappingRow, target: FieldInfo): string
 
 /** Required on create: Salesforce demands a value (not nillable, createable, no default, not a checkbox). */
 export function requiredOnCreate(fields: ReadonlyMap<string, FieldInfo>): FieldInfo[] {
-  return [...fields.values()].filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate && f.type !== 'boolean' && f.type !== 'reference' && f.name !== 'Id');
+  let required = requiredCache.get(fields);
+  if (!required) {
+    required = [...fields.values()].filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate && f.type !== 'boolean' && f.type !== 'reference' && f.name !== 'Id');
+    requiredCache.set(fields, required);
+  }
+  return required;
 }
+/** Per describe map: a batch plans hundreds of creates against the same one. */
+const requiredCache = new WeakMap<ReadonlyMap<string, FieldInfo>, FieldInfo[]>();
 
 export function planObject(
   object: PushObject,

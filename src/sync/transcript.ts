@@ -7,12 +7,13 @@ export interface TranscriptMessage {
   role: 'lead' | 'agent';
   channel: string;
   text: string;
-  sent_at: Date | string;
+  /** A Date, an ISO string or epoch milliseconds. */
+  sent_at: Date | string | number;
 }
 
 export const TRUNCATION_MARKER = '[earlier messages truncated]';
 
-function stamp(at: Date | string): string {
+function stamp(at: Date | string | number): string {
   const iso = (at instanceof Date ? at : new Date(at)).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
