@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engineName, type TestDatabase } from '../../test/helpers/database.ts';
-import { listMigrations, migrate } from './migrate.ts';
+import { listMigrations, migrate, splitStatements } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 
 describe(`migrations (${engineName})`, () => {
@@ -34,5 +34,26 @@ describe(`migrations (${engineName})`, () => {
       await Promise.all(racers.map((db) => db.close()));
       await fresh.drop();
     }
+  });
+});
+
+describe('splitStatements', () => {
+  it('splits at semicolons ending a line, keeps function bodies whole, drops comments', () => {
+    const script = [
+      '-- a table',
+      'create table t (id int);',
+      'create function f() returns void language plpgsql as $$',
+      'begin',
+      '  insert into t values (1); -- inside the body',
+      '  insert into t values (2);',
+      'end',
+      '$$;',
+      'create index t_id on t (id)',
+    ].join('\n');
+    const statements = splitStatements(script);
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toBe('create table t (id int)');
+    expect(statements[1]).toMatch(/^create function f\(\)[\s\S]*insert into t values \(1\);[\s\S]*insert into t values \(2\);[\s\S]*end\n\$\$$/);
+    expect(statements[2]).toBe('create index t_id on t (id)');
   });
 });

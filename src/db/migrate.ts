@@ -43,8 +43,30 @@ export async function migrate(db: Database): Promise<string[]> {
 
 /** Runs a multi-statement script statement by statement (extended protocol takes one at a time). */
 async function execScript(tx: { query: Database['query'] }, sql: string): Promise<void> {
-  const withoutComments = sql.replace(/--[^\n]*/g, '');
-  for (const statement of withoutComments.split(/;\s*(?:\n|$)/)) {
-    if (statement.trim()) await tx.query(statement);
-  }
+  for (const statement of splitStatements(sql)) await tx.query(statement);
+}
+
+/**
+ * A migration's statements: split at `;` ending a line, except inside a `$$ … $$` body (functions);
+ * `--` comments dropped.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  // Dollar-quoted bodies alternate with the text around them: split only outside them.
+  const parts = sql.split('$$');
+  let current = '';
+  parts.forEach((part, i) => {
+    if (i % 2 === 1) {
+      current += `$$${part}$$`;
+      return;
+    }
+    const pieces = part.replace(/--[^\n]*/g, '').split(/;\s*(?:\n|$)/);
+    current += pieces[0];
+    for (const piece of pieces.slice(1)) {
+      statements.push(current);
+      current = piece;
+    }
+  });
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter((s) => s !== '');
 }

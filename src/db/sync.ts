@@ -113,30 +113,35 @@ export interface LeadCompletion {
   error: { code: string; message: string } | null;
 }
 
+/** A lead's transient failure: tried again after `delayMs` (its claim released, the try counted). */
+export interface LeadRetry {
+  leadId: string;
+  delayMs: number;
+  error: { code: string; message: string };
+}
+
+/** What one batch records: finished leads, retries, sync-log entries, `lead.updated` events. */
+export interface BatchResult {
+  completions: readonly LeadCompletion[];
+  retries: readonly LeadRetry[];
+  logs: readonly LogEntry[];
+  /** Leads whose Salesforce data changed: a `lead.updated` event each (where a workflow listens). */
+  updated: ReadonlyArray<{ leadId: string; payload: Record<string, unknown> }>;
+}
+
 /**
- * Records finished pushes in three statements whatever the batch size: new field values (`remove`
- * drops keys), the sync status, and the queue rows deleted — except where a change arrived during
- * the push (change_seq moved): that row stays, unclaimed, for the next push.
+ * Records a batch in one statement (migration 006, leadsync_finish_batch): new field values and
+ * sync status, queue rows deleted — except where a change arrived during the push (change_seq
+ * moved): that row stays, unclaimed, for the next push — retries, events and the sync log.
  */
-export async function completeLeads(db: Queryable, items: readonly LeadCompletion[]): Promise<void> {
-  if (items.length === 0) return;
-  const input = JSON.stringify(items.map((i) => ({ lead_id: i.leadId, set: i.set, remove: i.remove, status: i.status, error: i.error })));
-  await db.query(
-    `update leads l set fields = (l.fields || i.set) - i.remove, sync_status = i.status, last_error = i.error, enriched_at = now(),
-       last_synced_at = case when i.status = 'synced' then now() else l.last_synced_at end
-     from jsonb_to_recordset($1::jsonb) as i(lead_id uuid, set jsonb, remove text[], status text, error jsonb) where l.id = i.lead_id`,
-    [input],
-  );
-  const ids = items.map((i) => i.leadId);
-  await db.query(`delete from sync_queue q using unnest($1::uuid[], $2::integer[]) as i(lead_id, seq) where q.lead_id = i.lead_id and q.change_seq = i.seq`, [ids, items.map((i) => i.claimedSeq)]);
-  // Rows still there had a change during the push: hand them back for the next one.
-  await db.query(
-    `with changed as (
-       update sync_queue set claimed_by = null, claimed_until = null, attempts = 0, first_queued_at = now()
-       where lead_id = any($1::uuid[]) returning lead_id)
-     update leads set sync_status = 'pending' where id in (select lead_id from changed)`,
-    [ids],
-  );
+export async function finishBatch(db: Queryable, orgId: string, batch: BatchResult): Promise<void> {
+  const document = {
+    completions: batch.completions.map((c) => ({ lead_id: c.leadId, seq: c.claimedSeq, set: c.set, remove: c.remove, status: c.status, error: c.error })),
+    retries: batch.retries.map((r) => ({ lead_id: r.leadId, delay_ms: r.delayMs, error: r.error })),
+    logs: batch.logs,
+    updated: batch.updated.map((u) => ({ lead_id: u.leadId, payload: u.payload })),
+  };
+  await db.query('select leadsync_finish_batch($1, $2::jsonb)', [orgId, JSON.stringify(document)]);
 }
 
 /**
@@ -157,15 +162,6 @@ export async function queueStaleForRefresh(db: Queryable, hours: number, limit =
   return rowCount;
 }
 
-/** Puts a lead back for another attempt after `delayMs` (transient failure). */
-export async function retryLead(db: Queryable, leadId: string, delayMs: number, error: { code: string; message: string }): Promise<void> {
-  await db.query(
-    `update sync_queue set attempts = attempts + 1, due_at = now() + $2 * interval '1 millisecond',
-       claimed_by = null, claimed_until = null, last_error = $3::jsonb where lead_id = $1`,
-    [leadId, delayMs, JSON.stringify(error)],
-  );
-}
-
 /**
  * A stopping worker hands back the leads it still holds, due again after `delayMs`: a write it sent
  * may still commit at Salesforce, and the next push must find that record by email, not race it.
@@ -184,8 +180,8 @@ export async function releaseLeads(db: Queryable, leadIds: readonly string[]): P
   await db.query('update sync_queue set claimed_by = null, claimed_until = null where lead_id = any($1::uuid[])', [leadIds]);
 }
 
+/** One sync-log entry (of the batch's organization). */
 export interface LogEntry {
-  org_id: string;
   lead_id: string | null;
   object: 'Lead' | 'Contact' | 'Account' | 'User';
   operation: 'create' | 'update' | 'skip' | 'read';
@@ -195,17 +191,8 @@ export interface LogEntry {
   message: string | null;
 }
 
-export async function insertLogEntries(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.query(
-    `insert into sync_log (org_id, lead_id, object, operation, salesforce_id, status, error_code, message)
-     select org_id, lead_id, object, operation, salesforce_id, status, error_code, message
-     from jsonb_to_recordset($1::jsonb) as e(org_id uuid, lead_id uuid, object text, operation text, salesforce_id text, status text, error_code text, message text)`,
-    [JSON.stringify(entries)],
-  );
-}
-
 export interface LogRow extends LogEntry {
+  org_id: string;
   id: number;
   at: Date;
 }

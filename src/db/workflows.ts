@@ -74,17 +74,6 @@ export async function emitWorkflowEvent(db: Queryable, orgId: string, leadId: st
   );
 }
 
-/** Records the same trigger for many leads at once (one statement), as emitWorkflowEvent. */
-export async function emitWorkflowEvents(db: Queryable, orgId: string, trigger: string, events: ReadonlyArray<{ leadId: string; payload: Record<string, unknown> }>): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    `insert into workflow_events (org_id, lead_id, trigger, payload)
-     select $1, e.lead_id, $2, e.payload from jsonb_to_recordset($3::jsonb) as e(lead_id uuid, payload jsonb)
-     where exists (select 1 from workflows where org_id = $1 and trigger = $2 and enabled)`,
-    [orgId, trigger, JSON.stringify(events.map((e) => ({ lead_id: e.leadId, payload: e.payload })))],
-  );
-}
-
 /** Takes up to `limit` events, oldest first, locked against other runners (delete at commit). */
 export async function claimEvents(db: Queryable, limit: number): Promise<WorkflowEventRow[]> {
   const { rows } = await db.query<WorkflowEventRow>(

@@ -8,24 +8,23 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database, Queryable } from '../db/engine.ts';
 import {
-  completeLeads,
   dueOrgs,
   getSettingsDocument,
-  insertLogEntries,
   loadLeads,
   loadMessages,
   markOrgRun,
   pauseOrg,
   queueStaleForRefresh,
   releaseLeads,
-  retryLead,
   saveSettingsDocument,
   type ClaimedRow,
+  finishBatch,
+  type BatchResult,
   type LeadCompletion,
+  type LeadRetry,
   type LogEntry,
   type PushLead,
 } from '../db/sync.ts';
-import { emitWorkflowEvents } from '../db/workflows.ts';
 import { recordsPushed, syncErrors, syncLatency } from '../metrics.ts';
 import type { OrgClient, SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
@@ -210,7 +209,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
   const outcomes = new Map<string, Outcome>(leads.map((l) => [l.id, { status: 'synced', ids: {} }]));
   const logs: LogEntry[] = [];
   const log = (leadId: string, plan: ObjectPlan, status: LogEntry['status'], salesforceId: string | null, code: string | null, message: string | null) =>
-    logs.push({ org_id: orgId, lead_id: leadId, object: plan.object, operation: plan.action === 'none' ? 'skip' : (plan.action as LogEntry['operation']), salesforce_id: salesforceId, status, error_code: code, message });
+    logs.push({ lead_id: leadId, object: plan.object, operation: plan.action === 'none' ? 'skip' : (plan.action as LogEntry['operation']), salesforce_id: salesforceId, status, error_code: code, message });
   const attemptsOf = new Map(claimed.map((c) => [c.lead_id, c.attempts]));
 
   const refreshOnly = new Set(claimed.filter((c) => c.refresh_only).map((c) => c.lead_id));
@@ -295,40 +294,37 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
 
   const claims = new Map(claimed.map((c) => [c.lead_id, c]));
   const completions: LeadCompletion[] = [];
-  const updatedEvents: Array<{ leadId: string; payload: Record<string, unknown> }> = [];
-  await deps.db.transaction(async (tx) => {
-    for (const lead of leads) {
-      const outcome = outcomes.get(lead.id)!;
-      const claim = claims.get(lead.id)!;
-      if (outcome.status === 'retry') {
-        await retryLead(tx, lead.id, backoffMs(claim.attempts + 1, deps.retryBaseMs ?? 1000), outcome.error!);
-        continue;
-      }
-      const set: Record<string, unknown> = {};
-      const remove: string[] = [];
-      if (outcome.ids.lead && outcome.ids.lead !== lead.fields.salesforce_lead_id) set.salesforce_lead_id = outcome.ids.lead;
-      if (outcome.ids.contact && outcome.ids.contact !== lead.fields.salesforce_contact_id) set.salesforce_contact_id = outcome.ids.contact;
-      const enrichment = ctx.enrichment.get(lead.id);
-      const changed: string[] = [];
-      if (enrichment) {
-        for (const key of ENRICHMENT_FIELDS) {
-          const value = enrichment[key];
-          if (value === null && lead.fields[key] !== undefined) remove.push(key);
-          else if (value !== null && lead.fields[key] !== value) set[key] = value;
-          else continue;
-          changed.push(key);
-        }
-        if (enrichment.salesforce_account_id) logs.push({ org_id: orgId, lead_id: lead.id, object: 'Account', operation: 'read', salesforce_id: enrichment.salesforce_account_id, status: 'success', error_code: null, message: enrichment.salesforce_account_name });
-        if (enrichment.salesforce_assigned_sales_rep_id) logs.push({ org_id: orgId, lead_id: lead.id, object: 'User', operation: 'read', salesforce_id: enrichment.salesforce_assigned_sales_rep_id, status: 'success', error_code: null, message: enrichment.salesforce_assigned_sales_rep_name });
-      }
-      completions.push({ leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: outcome.status as LeadCompletion['status'], error: outcome.error ?? null });
-      // Salesforce data that changed is a lead update for workflows (e.g. route to the account owner).
-      if (changed.length > 0) updatedEvents.push({ leadId: lead.id, payload: { changed } });
+  const retries: LeadRetry[] = [];
+  const updated: BatchResult['updated'][number][] = [];
+  for (const lead of leads) {
+    const outcome = outcomes.get(lead.id)!;
+    const claim = claims.get(lead.id)!;
+    if (outcome.status === 'retry') {
+      retries.push({ leadId: lead.id, delayMs: backoffMs(claim.attempts + 1, deps.retryBaseMs ?? 1000), error: outcome.error! });
+      continue;
     }
-    await completeLeads(tx, completions);
-    await emitWorkflowEvents(tx, orgId, 'lead.updated', updatedEvents);
-    await insertLogEntries(tx, logs);
-  });
+    const set: Record<string, unknown> = {};
+    const remove: string[] = [];
+    if (outcome.ids.lead && outcome.ids.lead !== lead.fields.salesforce_lead_id) set.salesforce_lead_id = outcome.ids.lead;
+    if (outcome.ids.contact && outcome.ids.contact !== lead.fields.salesforce_contact_id) set.salesforce_contact_id = outcome.ids.contact;
+    const enrichment = ctx.enrichment.get(lead.id);
+    const changed: string[] = [];
+    if (enrichment) {
+      for (const key of ENRICHMENT_FIELDS) {
+        const value = enrichment[key];
+        if (value === null && lead.fields[key] !== undefined) remove.push(key);
+        else if (value !== null && lead.fields[key] !== value) set[key] = value;
+        else continue;
+        changed.push(key);
+      }
+      if (enrichment.salesforce_account_id) logs.push({ lead_id: lead.id, object: 'Account', operation: 'read', salesforce_id: enrichment.salesforce_account_id, status: 'success', error_code: null, message: enrichment.salesforce_account_name });
+      if (enrichment.salesforce_assigned_sales_rep_id) logs.push({ lead_id: lead.id, object: 'User', operation: 'read', salesforce_id: enrichment.salesforce_assigned_sales_rep_id, status: 'success', error_code: null, message: enrichment.salesforce_assigned_sales_rep_name });
+    }
+    completions.push({ leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: outcome.status as LeadCompletion['status'], error: outcome.error ?? null });
+    // Salesforce data that changed is a lead update for workflows (e.g. route to the account owner).
+    if (changed.length > 0) updated.push({ leadId: lead.id, payload: { changed } });
+  }
+  await finishBatch(deps.db, orgId, { completions, retries, logs, updated });
   for (const c of completions) if (c.status === 'synced') syncLatency.observe((Date.now() - new Date(claims.get(c.leadId)!.first_queued_at).getTime()) / 1000);
   // Outside the batch's transaction: every worker of the organization touches this one row.
   await markOrgRun(deps.db, orgId);
@@ -387,15 +383,13 @@ async function handleBatchFailure(deps: EngineDeps, orgId: string, claimed: Clai
   if (failure.code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, await loadSettings(deps.db, orgId), error as Error);
   syncErrors.inc({ code: failure.code });
   deps.logger.warn({ org_id: orgId, code: failure.code, err: error }, 'sync batch failed; leads will be retried');
-  const givenUp: LeadCompletion[] = [];
-  await deps.db.transaction(async (tx) => {
-    for (const c of claimed) {
-      const err = { code: failure.code, message: failure.message };
-      if (afterTransientFailure(c.attempts) === 'error') givenUp.push({ leadId: c.lead_id, claimedSeq: c.change_seq, set: {}, remove: [], status: 'error', error: err });
-      else await retryLead(tx, c.lead_id, backoffMs(c.attempts + 1, deps.retryBaseMs ?? 1000), err);
-    }
-    await completeLeads(tx, givenUp);
-    await insertLogEntries(tx, givenUp.map((g) => ({ org_id: orgId, lead_id: g.leadId, object: 'Lead', operation: 'read', salesforce_id: null, status: 'error', error_code: failure.code, message: failure.message })));
+  const err = { code: failure.code, message: failure.message };
+  const givenUp = claimed.filter((c) => afterTransientFailure(c.attempts) === 'error');
+  await finishBatch(deps.db, orgId, {
+    completions: givenUp.map((c) => ({ leadId: c.lead_id, claimedSeq: c.change_seq, set: {}, remove: [], status: 'error', error: err })),
+    retries: claimed.filter((c) => afterTransientFailure(c.attempts) === 'retry').map((c) => ({ leadId: c.lead_id, delayMs: backoffMs(c.attempts + 1, deps.retryBaseMs ?? 1000), error: err })),
+    logs: givenUp.map((c) => ({ lead_id: c.lead_id, object: 'Lead', operation: 'read', salesforce_id: null, status: 'error', error_code: failure.code, message: failure.message })),
+    updated: [],
   });
 }
 
