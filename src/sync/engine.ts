@@ -244,6 +244,8 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
   const planOf = (item: WriteItem<string>) => (item as (typeof items)[number]).plan;
   // Counted per batch, then added to the metric once per object and operation.
   const pushed = new Map<string, number>();
+  /** Leads whose Salesforce Lead this push created: lead id → Salesforce id. */
+  const created = new Map<string, string>();
   try {
     await writeItems(
       client,
@@ -253,6 +255,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
         const outcome = outcomes.get(item.key)!;
         const r = recordOutcome(result, attemptsOf.get(item.key) ?? 0);
         if (r.status === 'success') {
+          if (item.object === 'Lead' && item.action === 'create' && r.id) created.set(item.key, r.id);
           if (item.object === 'Lead') outcome.ids.lead = r.id ?? plan.id;
           else outcome.ids.contact = r.id ?? plan.id;
           if (outcome.status === 'not_synced') outcome.status = 'synced';
@@ -292,6 +295,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
     }
   }
 
+  await enrichCreatedLeads(deps, client, ctx, created);
   const claims = new Map(claimed.map((c) => [c.lead_id, c]));
   const completions: LeadCompletion[] = [];
   const retries: LeadRetry[] = [];
@@ -328,6 +332,31 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
   for (const c of completions) if (c.status === 'synced') syncLatency.observe((Date.now() - new Date(claims.get(c.leadId)!.first_queued_at).getTime()) / 1000);
   // Outside the batch's transaction: every worker of the organization touches this one row.
   await markOrgRun(deps.db, orgId);
+}
+
+/**
+ * A Lead this push created has its owner only now — the API user, or whoever Salesforce's assignment
+ * rules picked: one query for the batch reads them back, so a new lead knows its rep at once instead
+ * of at the next push or refresh. Unreadable now: the lead keeps what the match read, nothing fails.
+ */
+async function enrichCreatedLeads(deps: EngineDeps, client: OrgClient, ctx: BatchContext, created: ReadonlyMap<string, string>): Promise<void> {
+  const sources = [...created].filter(([leadId]) => ctx.enrichmentSources.has(leadId));
+  if (sources.length === 0) return;
+  let records: SfRecord[];
+  try {
+    records = await fetchLeads(client, leadSelect([]), sources.map(([, id]) => id), []);
+  } catch (err) {
+    deps.logger.warn({ org_id: client.orgId, err }, 'could not read the owners of created leads; they are read at the next push');
+    return;
+  }
+  const byId = new Map(records.map((r) => [r.Id.slice(0, 15), r]));
+  for (const [leadId, salesforceId] of sources) {
+    const record = byId.get(salesforceId.slice(0, 15));
+    if (!record) continue;
+    const source = ctx.enrichmentSources.get(leadId)!;
+    source.lead = { IsConverted: record.IsConverted === true, Owner: record.Owner as never, ConvertedAccount: null, ConvertedContact: null };
+    ctx.enrichment.set(leadId, enrich(source));
+  }
 }
 
 /** Mapping rows whose Salesforce field is gone from describe are flagged (they are not written). */

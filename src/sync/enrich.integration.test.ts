@@ -90,6 +90,36 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect((await call('POST', '/render', { lead_id: queued.id, template })).body.text).toBe('Hi Quinn, our team will follow up.');
   });
 
+  it('a Lead the push creates: its owner (whoever Salesforce assigned it to) is the rep at once, read back in one query per batch', async () => {
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
+      mappings: { lead: [{ spara_field: 'first_name', salesforce_field: 'FirstName' }], contact: [] },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) ids.push((await call('POST', '/leads', { fields: { email: `brand.new${i}@example.com`, first_name: `New${i}`, last_name: 'Lead', company: 'Nowhere Inc' } })).body.id);
+    await sb('POST', '/__sandbox/stats/reset');
+    await drain(deps, org.id);
+    // A handful for the whole batch (describes, the match queries, the create, the one read-back), never one per lead.
+    const stats = await sb('GET', '/__sandbox/stats');
+    expect(stats.api_calls).toBeLessThanOrEqual(8);
+    expect(stats.by_kind.collections).toBe(1);
+    const res = await fetch(`${world.sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id, Email, OwnerId, Owner.Name, Owner.Email FROM Lead WHERE Email LIKE 'brand.new%'")}`, {
+      headers: { authorization: `Bearer ${await sandboxToken(world.sandbox)}` },
+    });
+    const created = (await res.json()).records as Array<{ Id: string; Email: string; OwnerId: string; Owner: { Name: string; Email: string } }>;
+    expect(created).toHaveLength(50);
+    for (const id of ids) {
+      const lead = (await call('GET', `/leads/${id}`)).body;
+      const record = created.find((r) => r.Email === lead.fields.email)!;
+      expect(lead.fields).toMatchObject({
+        salesforce_lead_id: record.Id,
+        salesforce_assigned_sales_rep_id: record.OwnerId,
+        salesforce_assigned_sales_rep_name: record.Owner.Name,
+        salesforce_assigned_sales_rep_email: record.Owner.Email,
+      });
+    }
+  });
+
   it('values Salesforce no longer has are cleared; the reads are in the sync log', async () => {
     const account = (await sb('POST', '/__sandbox/records/Account', { Name: 'Fleeting', OwnerId: sam })).id;
     const contact = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'F', Email: 'fleeting@example.com', AccountId: account, OwnerId: sam })).id;
