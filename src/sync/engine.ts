@@ -28,7 +28,7 @@ import {
 import { recordsPushed, syncErrors, syncLatency } from '../metrics.ts';
 import type { OrgClient, SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
-import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
+import { contactSelect, CREATED_LEAD_SELECT, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
 import { planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
 import { afterTransientFailure, backoffMs, claimDue, keepClaimed, LEASE_SECONDS } from './queue.ts';
 import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
@@ -344,7 +344,7 @@ async function enrichCreatedLeads(deps: EngineDeps, client: OrgClient, ctx: Batc
   if (sources.length === 0) return;
   let records: SfRecord[];
   try {
-    records = await fetchLeads(client, leadSelect([]), sources.map(([, id]) => id), []);
+    records = await fetchLeads(client, CREATED_LEAD_SELECT, sources.map(([, id]) => id), []);
   } catch (err) {
     deps.logger.warn({ org_id: client.orgId, err }, 'could not read the owners of created leads; they are read at the next push');
     return;

@@ -21,6 +21,9 @@ export function leadSelect(mapped: readonly string[]): string[] {
   ]);
 }
 
+/** What a just-created Lead is read back for: its owner (it is not converted, and has no Account yet). */
+export const CREATED_LEAD_SELECT = ['Id', 'IsConverted', ...rel('Owner', [...OWNER, 'Type'])];
+
 export function contactSelect(mapped: readonly string[]): string[] {
   return unique([
     'Id', 'Email', 'CreatedDate', 'AccountId', 'OwnerId',
