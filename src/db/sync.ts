@@ -109,7 +109,8 @@ export interface LeadCompletion {
   claimedSeq: number;
   set: Record<string, unknown>;
   remove: string[];
-  status: 'synced' | 'error' | 'not_synced';
+  /** `keep`: a read-only refresh of Salesforce data leaves the sync status and error as they were. */
+  status: 'synced' | 'error' | 'not_synced' | 'keep';
   error: { code: string; message: string } | null;
 }
 
@@ -242,7 +243,7 @@ export async function requeueLeads(db: Queryable, orgId: string, which: 'errors'
   const { rowCount } = await db.query(
     `insert into sync_queue (lead_id, org_id, due_at, first_queued_at)
      select id, org_id, now(), now() from leads where org_id = $1 ${which === 'errors' ? "and sync_status = 'error'" : ''}
-     on conflict (lead_id) do update set due_at = now(), attempts = 0, change_seq = sync_queue.change_seq + 1`,
+     on conflict (lead_id) do update set due_at = now(), attempts = 0, refresh_only = false, change_seq = sync_queue.change_seq + 1`,
     [orgId],
   );
   await db.query(`update leads set sync_status = 'pending' where org_id = $1 ${which === 'errors' ? "and sync_status = 'error'" : ''}`, [orgId]);

@@ -324,7 +324,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
       if (enrichment.salesforce_account_id) logs.push({ lead_id: lead.id, object: 'Account', operation: 'read', salesforce_id: enrichment.salesforce_account_id, status: 'success', error_code: null, message: enrichment.salesforce_account_name });
       if (enrichment.salesforce_assigned_sales_rep_id) logs.push({ lead_id: lead.id, object: 'User', operation: 'read', salesforce_id: enrichment.salesforce_assigned_sales_rep_id, status: 'success', error_code: null, message: enrichment.salesforce_assigned_sales_rep_name });
     }
-    completions.push({ leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: outcome.status as LeadCompletion['status'], error: outcome.error ?? null });
+    completions.push({ leadId: lead.id, claimedSeq: claim.change_seq, set, remove, status: refreshOnly.has(lead.id) ? 'keep' : (outcome.status as LeadCompletion['status']), error: outcome.error ?? null });
     // Salesforce data that changed is a lead update for workflows (e.g. route to the account owner).
     if (changed.length > 0) updated.push({ leadId: lead.id, payload: { changed } });
   }

@@ -148,6 +148,33 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect(rows[0].n).toBe(150);
   });
 
+  it('a refresh keeps a lead in error in error, and retry then pushes it (not left as a refresh)', async () => {
+    await sb('POST', '/__sandbox/records/Lead', { LastName: 'E', Company: 'E', Email: 'stuck@example.com', OwnerId: sam });
+    await sb('POST', '/__sandbox/validation-rules/Lead', { name: 'No bad titles', field: 'Title', condition: 'equals', value: 'Bad', message: 'Title may not be Bad' });
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: false }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [{ spara_field: 'title', salesforce_field: 'Title' }], contact: [] },
+    });
+    const l = await pushLead({ email: 'stuck@example.com', title: 'Bad' });
+    expect(l.sync.status).toBe('error');
+    const db = world.api.database.db;
+    await db.query(`update leads set enriched_at = now() - interval '25 hours' where id = $1`, [l.id]);
+    const { queueEnrichmentRefresh } = await import('./engine.ts');
+    expect(await queueEnrichmentRefresh(deps)).toBe(1);
+    await drain(deps, org.id);
+    const refreshed = (await call('GET', `/leads/${l.id}`)).body;
+    expect(refreshed.sync).toMatchObject({ status: 'error', last_error: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } });
+    expect((await call('GET', '/integrations/salesforce/sync')).body.errors).toBe(1);
+    // Queued for a refresh again, then retried: the retry is a real push.
+    await db.query(`update leads set enriched_at = now() - interval '25 hours' where id = $1`, [l.id]);
+    expect(await queueEnrichmentRefresh(deps)).toBe(1);
+    await sb('DELETE', `/__sandbox/validation-rules/Lead/${encodeURIComponent('No bad titles')}`);
+    await call('POST', '/integrations/salesforce/sync/retry');
+    expect((await call('GET', '/integrations/salesforce/sync')).body.pending).toBe(1);
+    await drain(deps, org.id);
+    expect((await call('GET', `/leads/${l.id}`)).body.sync.status).toBe('synced');
+  });
+
   it('the periodic refresh catches owner changes in Salesforce and writes nothing', async () => {
     const other = (await sb('POST', '/__sandbox/records/User', { FirstName: 'Nia', LastName: 'New', Alias: 'nnew', Email: 'nia@corp.example', Username: `nia${Math.random()}@corp.example`, IsActive: true })).id;
     const sfLead = (await sb('POST', '/__sandbox/records/Lead', { LastName: 'R', Company: 'R', Email: 'refresh@example.com', OwnerId: sam })).id;

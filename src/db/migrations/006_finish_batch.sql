@@ -15,7 +15,10 @@ begin
   where q.lead_id = r.lead_id;
 
   -- Finished pushes: new field values (`remove` drops keys) and the sync status.
-  update leads l set fields = (l.fields || c.set) - c.remove, sync_status = c.status, last_error = c.error, enriched_at = now(),
+  -- Status `keep` (a read-only refresh of Salesforce data): the sync status and error stay as they were.
+  update leads l set fields = (l.fields || c.set) - c.remove, enriched_at = now(),
+    sync_status = case when c.status = 'keep' then l.sync_status else c.status end,
+    last_error = case when c.status = 'keep' then l.last_error else c.error end,
     last_synced_at = case when c.status = 'synced' then now() else l.last_synced_at end
   from jsonb_to_recordset(p_batch -> 'completions') as c(lead_id uuid, set jsonb, remove text[], status text, error jsonb)
   where l.id = c.lead_id;
