@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { serial } from '../serial.ts';
 import type { Database, Queryable, QueryResult } from './engine.ts';
 
 /**
@@ -55,12 +56,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   const run = <R>(text: string, params?: unknown[]) => send<R>({ type: 'query', text, params: params ?? [] });
 
   // One holder at a time: a transaction, or a single statement.
-  let tail: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const result = tail.then(fn);
-    tail = result.catch(() => {});
-    return result;
-  };
+  const exclusive = serial();
 
   const tx: Queryable = { query: run };
   return {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
-import { engineDeps } from '../../test/helpers/sync.ts';
+import { createLeadsConcurrently, engineDeps, waitUntilDrained } from '../../test/helpers/sync.ts';
 import { syncOnce } from './engine.ts';
 import { claimTurns } from './queue.ts';
 import { startWorker } from './worker.ts';
@@ -36,23 +36,8 @@ describe(`batching under steady arrival (${engineName})`, () => {
       return startWorker({ db: deps.db, logger: deps.logger, pollMs: 50, tick: async (running) => { while (running() && (await syncOnce(loop)) > 0); } });
     });
     try {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (next < LEADS) {
-            const i = next++;
-            const res = await call('POST', '/leads', { fields: { email: `steady${loops}.${i}@example.com`, first_name: `S${i}`, last_name: 'Steady', company: `Co ${i % 50}`, title: 'CTO' } });
-            if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-          }
-        }),
-      );
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const s = (await call('GET', '/integrations/salesforce/sync')).body;
-        if (s.pending === 0 && s.in_flight === 0) break;
-        if (Date.now() > deadline) throw new Error(`not drained: ${JSON.stringify(s)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await createLeadsConcurrently(call, LEADS, (i) => ({ email: `steady${loops}.${i}@example.com`, first_name: `S${i}`, last_name: 'Steady', company: `Co ${i % 50}`, title: 'CTO' }));
+      await waitUntilDrained(call, 60_000, 200);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }

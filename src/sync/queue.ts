@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/engine.ts';
 import { claimBatch, countDue, extendClaims, type ClaimedRow } from '../db/sync.ts';
+import { serial } from '../serial.ts';
 
 /** At most this many leads a batch: one sObject Collections request per object and action. */
 export const BATCH_SIZE = 200;
@@ -60,12 +61,7 @@ export async function claimDue(db: Queryable, orgId: string, workerId: string, l
  * extra loops overlap work without splitting batches. Returns a function that runs its argument in turn.
  */
 export function claimTurns(): <T>(claim: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (claim) => {
-    const turn = tail.then(claim);
-    tail = turn.catch(() => {});
-    return turn;
-  };
+  return serial();
 }
 
 /**

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, sandboxToken, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
+import { createLeadsConcurrently, waitUntilDrained } from '../../test/helpers/sync.ts';
 import { openDatabase } from '../db/open.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
@@ -49,23 +50,8 @@ describe.runIf(serverUrl)('three worker processes on PostgreSQL', () => {
     };
     // One of them runs two push loops (--concurrency 2): claims stay disjoint inside a process too.
     for (let i = 0; i < 3; i++) workers.push(spawn(process.execPath, [BIN, 'worker', ...(i === 0 ? ['--concurrency', '2'] : [])], { env, stdio: 'ignore' }));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < LEADS) {
-          const i = next++;
-          const res = await call('POST', '/leads', { fields: { email: `w${i}@example.com`, first_name: `W${i}`, last_name: 'Worker', company: 'Scale' } });
-          if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-        }
-      }),
-    );
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const s = (await call('GET', '/integrations/salesforce/sync')).body;
-      if (s.pending === 0 && s.in_flight === 0) break;
-      if (Date.now() > deadline) throw new Error(`not drained: ${JSON.stringify(s)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await createLeadsConcurrently(call, LEADS, (i) => ({ email: `w${i}@example.com`, first_name: `W${i}`, last_name: 'Worker', company: 'Scale' }));
+    await waitUntilDrained(call, 120_000, 250);
     const db = world.api.database.db;
     const synced = await db.query<{ n: number }>(`select count(*)::int as n from leads where org_id = $1 and sync_status = 'synced' and fields ->> 'salesforce_lead_id' is not null`, [org.id]);
     expect(synced.rows[0].n).toBe(LEADS);

@@ -29,3 +29,29 @@ export async function drain(deps: EngineDeps, orgId: string, maxMs = 20_000): Pr
   }
   throw new Error('the sync queue did not drain');
 }
+
+type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/** `count` leads created one by one by 8 concurrent API clients (steady arrival); `fields(i)` is lead i. */
+export async function createLeadsConcurrently(call: Call, count: number, fields: (i: number) => Record<string, unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const res = await call('POST', '/leads', { fields: fields(next++) });
+        if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+      }
+    }),
+  );
+}
+
+/** Waits until the organization's sync status shows nothing pending and nothing in flight. */
+export async function waitUntilDrained(call: Call, maxMs: number, pollMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const s = (await call('GET', '/integrations/salesforce/sync')).body;
+    if (s.pending === 0 && s.in_flight === 0) return;
+    if (Date.now() > deadline) throw new Error(`not drained: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
