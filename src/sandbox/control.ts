@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findForWrite, insertRecord } from './dml.ts';
+import { normalizeId } from './ids.ts';
 import { SalesforceError, type SRecord } from './interfaces.ts';
+import type { AssignmentEntry, AssignmentRule } from './rules.ts';
 import { CUSTOM_FIELD_TYPES, customFieldDef, type CustomFieldType } from './schema.ts';
 import { seed, type SeedName } from './seed.ts';
 import type { SandboxState } from './state.ts';
@@ -80,6 +82,37 @@ function convertLead(state: SandboxState, body: { lead_id?: string; account_id?:
   });
 }
 
+/** Checks a `PUT /assignment-rules/{T}` body: Lead only, owners that exist and can own leads. */
+function assignmentRule(state: SandboxState, type: string, b: Record<string, unknown>): AssignmentRule {
+  if (type !== 'Lead') throw new ControlError('assignment rules are supported for Lead only');
+  if (typeof b.active !== 'boolean') throw new ControlError('active must be a boolean');
+  if (!Array.isArray(b.entries)) throw new ControlError('entries must be an array');
+  const lead = obj(state, 'Lead');
+  const owner = (raw: unknown, where: string): string => {
+    const id = typeof raw === 'string' ? normalizeId(raw) : undefined;
+    const rec = id ? state.store.get(id) : undefined;
+    const ok = rec && rec.IsDeleted !== true && ((id!.startsWith('005') && rec.IsActive !== false) || (id!.startsWith('00G') && rec.Type === 'Queue'));
+    if (!ok) throw new ControlError(`${where}: ${String(raw)} is not an active user or a queue`);
+    return id!;
+  };
+  const entries: AssignmentEntry[] = b.entries.map((raw, i) => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ControlError(`entries[${i}] must be an object`);
+    const e = raw as Record<string, unknown>;
+    const out: AssignmentEntry = {};
+    if (e.field !== undefined) {
+      const f = typeof e.field === 'string' ? lead.fields.get(e.field.toLowerCase()) : undefined;
+      if (!f) throw new ControlError(`entries[${i}].field: no field ${String(e.field)} on Lead`);
+      out.field = f.name;
+      if (e.equals !== undefined && e.equals !== null && !['string', 'number', 'boolean'].includes(typeof e.equals)) throw new ControlError(`entries[${i}].equals must be a string, number, boolean or null`);
+      out.equals = (e.equals ?? null) as AssignmentEntry['equals'];
+    } else if (e.equals !== undefined) throw new ControlError(`entries[${i}].equals needs a field`);
+    if (Array.isArray(e.owner_ids) && e.owner_ids.length && e.owner_id === undefined) out.owner_ids = e.owner_ids.map((x, k) => owner(x, `entries[${i}].owner_ids[${k}]`));
+    else out.owner_id = owner(e.owner_id, `entries[${i}].owner_id`);
+    return out;
+  });
+  return { active: b.active, entries };
+}
+
 export function registerControl(app: FastifyInstance, state: SandboxState): void {
   const handle =
     (fn: (params: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) =>
@@ -110,6 +143,22 @@ export function registerControl(app: FastifyInstance, state: SandboxState): void
       const rec = insertRecord(state.dml(), obj(state, p.type), b, adminCtx(state));
       return { id: rec.Id };
     }, 201),
+  );
+
+  app.put(
+    '/__sandbox/assignment-rules/:type',
+    handle((p, b) => {
+      const rule = assignmentRule(state, obj(state, p.type).name, b);
+      state.rules.setAssignment(p.type, rule);
+      return { type: 'Lead', ...rule };
+    }),
+  );
+  app.get(
+    '/__sandbox/assignment-rules/:type',
+    handle((p) => {
+      const o = obj(state, p.type);
+      return { type: o.name, ...(state.rules.assignment.get(o.name.toLowerCase()) ?? { active: false, entries: [] }) };
+    }),
   );
 
   app.post('/__sandbox/convert-lead', handle((_p, b) => convertLead(state, b as Record<string, string>)));

@@ -67,7 +67,9 @@ function header(req: RestRequest, name: string): string | undefined {
 
 export function writeContext(state: SandboxState, req: RestRequest): WriteContext {
   const dup = header(req, 'sforce-duplicate-rule-header') ?? '';
-  return { userId: req.userId, now: new Date(), allowDuplicates: /allowSave\s*=\s*true/i.test(dup) };
+  // Sforce-Auto-Assign: TRUE (the default when absent), FALSE (not case-sensitive), or a rule id (read as TRUE).
+  const assign = (header(req, 'sforce-auto-assign') ?? '').trim().toLowerCase();
+  return { userId: req.userId, now: new Date(), allowDuplicates: /allowSave\s*=\s*true/i.test(dup), autoAssign: assign !== 'false' };
 }
 
 export function recordUrl(version: string, type: string, id: string): string {
