@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findForWrite, insertRecord } from './dml.ts';
+import { GENERATABLE, generate, MAX_GENERATE } from './generate.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceError, type SRecord } from './interfaces.ts';
 import type { AssignmentEntry, AssignmentRule } from './rules.ts';
@@ -161,6 +162,27 @@ export function registerControl(app: FastifyInstance, state: SandboxState): void
     }),
   );
 
+  app.post(
+    '/__sandbox/generate/:type',
+    handle((p, b) => {
+      const o = obj(state, p.type);
+      if (!GENERATABLE.includes(o.name)) throw new ControlError(`generate supports ${GENERATABLE.join(', ')}`);
+      const count = b.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_GENERATE) throw new ControlError(`count must be an integer from 1 to ${MAX_GENERATE}`);
+      if (b.template !== undefined && (!b.template || typeof b.template !== 'object' || Array.isArray(b.template))) throw new ControlError('template must be an object of field values');
+      const date = (k: 'from' | 'to') => {
+        if (b[k] === undefined) return undefined;
+        const d = new Date(String(b[k]));
+        if (typeof b[k] !== 'string' || Number.isNaN(d.getTime())) throw new ControlError(`${k} must be a datetime`);
+        return d;
+      };
+      const from = date('from');
+      const to = date('to');
+      if (from && to && from > to) throw new ControlError('from must not be after to');
+      return generate(state, o, { count, template: (b.template ?? {}) as Record<string, unknown>, from, to });
+    }, 201),
+  );
+
   app.post('/__sandbox/convert-lead', handle((_p, b) => convertLead(state, b as Record<string, string>)));
 
   app.post(
@@ -174,7 +196,7 @@ export function registerControl(app: FastifyInstance, state: SandboxState): void
       if (o.fields.has(name.toLowerCase())) throw new ControlError(`${o.name}.${name} already exists`);
       const def = customFieldDef(name, type, typeof b.length === 'number' ? b.length : undefined);
       state.store.addField(o, def);
-      for (const r of state.store.scan(o.name)) r[def.name] = def.type === 'boolean' ? false : null;
+      if (def.type === 'boolean') for (const r of state.store.scan(o.name)) r[def.name] = false;
       return { name: def.name, type: def.type, length: def.length };
     }, 201),
   );

@@ -33,7 +33,8 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   canonicalReferences(o, values);
   const now = sfDateTime(ctx.now);
   const rec: Record<string, unknown> = {};
-  for (const f of o.fields.values()) rec[f.name] = f.type === 'boolean' ? false : null;
+  // Only values are stored: an absent field reads as null, so a record costs what its data costs.
+  for (const f of o.fields.values()) if (f.type === 'boolean') rec[f.name] = false;
   Object.assign(rec, {
     IsDeleted: false,
     CreatedDate: now,
