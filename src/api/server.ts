@@ -51,7 +51,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
     // Unknown properties are an error, never silently dropped; JSON types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // An id of any length reaches its route and is a 404 there, not the router's 414.
-    maxParamLength: 16_384,
+    routerOptions: { maxParamLength: 16_384 },
     // Requests Node cannot parse (a bad Content-Length, a request line past 16 KiB) get our error shape too.
     clientErrorHandler: answerUnparsableRequest,
   });
