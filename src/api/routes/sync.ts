@@ -149,6 +149,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
             action: p.action === 'skip' ? 'none' : p.action,
             changes: p.changes,
             reason: p.reason ?? null,
+            // A create held back by "one person, one Salesforce record": exists_as_contact | exists_as_lead.
+            reason_code: p.heldBack?.reason ?? null,
             error: p.error ?? null,
           })),
           salesforce_data: batch.enrichment.get(lead.id) ?? null,
