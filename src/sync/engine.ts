@@ -150,6 +150,7 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
     const dataLead = m.leadForData;
     const convertedContact = typeof dataLead?.ConvertedContactId === 'string' ? contactsById.get(dataLead.ConvertedContactId.slice(0, 15)) : undefined;
     enrichmentSources.set(lead.id, {
+      integrationUserId: client.connectedUserId,
       company: typeof lead.fields.company === 'string' ? lead.fields.company : null,
       lead: dataLead ? { IsConverted: dataLead.IsConverted === true, Owner: dataLead.Owner as never, ConvertedAccount: dataLead.ConvertedAccount as never, ConvertedContact: convertedContact ? { Owner: convertedContact.Owner as never } : null } : null,
       contact: m.contact ? { Owner: m.contact.record.Owner as never, Account: m.contact.record.Account as never } : null,
