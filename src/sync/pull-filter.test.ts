@@ -55,9 +55,30 @@ describe('pull filters', () => {
       'null', 'true', '5', 'LAST_N_DAYS:3', 'TODAY', 'LIMIT', 'ORDER BY', 'GROUP BY', 'OFFSET', 'SELECT', 'FROM', 'Lead', 'WHERE', ';', '--', '/*', '*/', ',', ':x', "')", "' OR Id != null OR Email = '",
       'FOR UPDATE', 'WITH', 'SECURITY_ENFORCED', 'ALL ROWS', 'Id',
     );
-    const filters = fc.oneof(fc.array(tokens, { maxLength: 12 }).map((t) => t.join(' ')), fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme-ascii', maxLength: 60 }));
+    // Conditions by the grammar (string literals escaped any which way), then hostile tokens spliced in.
+    const literal = fc.oneof(
+      fc.string({ maxLength: 12 }).map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`),
+      fc.constantFrom("'a\\' OR Id != null OR Email = \\'b'", "'x'' OR ''y'", "'; DELETE'", "'-- c'", "'/* c */'", 'null', 'true', '42', 'LAST_N_DAYS:7'),
+    );
+    const condition = fc.tuple(fc.constantFrom('Email', 'LeadSource', 'Company', 'Status'), fc.constantFrom('=', '!=', 'LIKE', '<'), literal).map((t) => t.join(' '));
+    const { expr } = fc.letrec<{ expr: string }>((tie) => ({
+      expr: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        condition,
+        fc.tuple(tie('expr'), fc.constantFrom('AND', 'OR'), tie('expr')).map((t) => t.join(' ')),
+        tie('expr').map((e) => `(${e})`),
+        tie('expr').map((e) => `NOT ${e}`),
+      ),
+    }));
+    const spliced = fc.tuple(expr, fc.array(tokens, { maxLength: 3 }), fc.nat()).map(([e, extra, at]) => {
+      const words = e.split(' ');
+      const i = extra.length ? at % (words.length + 1) : 0;
+      return [...words.slice(0, i), ...extra, ...words.slice(i)].join(' ');
+    });
+    const filters = fc.oneof(expr, spliced, fc.array(tokens, { maxLength: 12 }).map((t) => t.join(' ')), fc.string({ maxLength: 60 }));
     const select = ['Id', 'Email', 'SystemModstamp'];
     const extra = ['IsConverted = false', 'SystemModstamp >= 2026-01-01T00:00:00.000Z'];
+    const extraText = composeWhere(parseQuery(`SELECT Id FROM Lead WHERE ${extra.join(' AND ')}`).where!);
     let accepted = 0;
     fc.assert(
       fc.property(filters, (filter) => {
@@ -71,9 +92,9 @@ describe('pull filters', () => {
         expect(parsed.orderBy).toEqual([{ field: 'SystemModstamp', order: 'ASC' }, { field: 'Id', order: 'ASC' }]);
         for (const key of ['limit', 'offset', 'groupBy', 'having', 'for', 'update', 'withSecurityEnforced', 'withAccessLevel', 'usingScope', 'withDataCategory']) expect(parsed).not.toHaveProperty(key);
         // WHERE (the filter) AND extra...: the filter's own condition, unchanged, inside the parentheses.
-        expect(composeWhere(parsed.where!)).toBe(`(${result.text}) AND ${extra.join(' AND ')}`);
+        expect(composeWhere(parsed.where!)).toBe(`(${result.text}) AND ${extraText}`);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
     // The property is only worth something if many generated filters pass the check.
     expect(accepted).toBeGreaterThan(30);
