@@ -51,7 +51,7 @@ export async function replacePullRules(db: Queryable, orgId: string, rules: read
     if (!before) {
       await db.query(
         `insert into pull_rules (id, org_id, position, name, object, filter, enabled, interval_minutes, next_run_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, now() + $8 * interval '1 minute')`,
+         values ($1, $2, $3, $4, $5, $6, $7, $8::integer, now() + $8::integer * interval '1 minute')`,
         [id, orgId, position, rule.name, rule.object, rule.filter, rule.enabled, rule.interval_minutes],
       );
       continue;
@@ -59,9 +59,9 @@ export async function replacePullRules(db: Queryable, orgId: string, rules: read
     const reset = before.object !== rule.object || before.filter !== rule.filter;
     const reschedule = before.interval_minutes !== rule.interval_minutes || (rule.enabled && !before.enabled);
     await db.query(
-      `update pull_rules set position = $3, name = $4, object = $5, filter = $6, enabled = $7, interval_minutes = $8,
-         next_run_at = case when $9 then now() + $8 * interval '1 minute' else next_run_at end,
-         watermark = case when $10 then null else watermark end, updated_at = now()
+      `update pull_rules set position = $3, name = $4, object = $5, filter = $6, enabled = $7, interval_minutes = $8::integer,
+         next_run_at = case when $9::boolean then now() + $8::integer * interval '1 minute' else next_run_at end,
+         watermark = case when $10::boolean then null else watermark end, updated_at = now()
        where org_id = $1 and id = $2`,
       [orgId, id, position, rule.name, rule.object, rule.filter, rule.enabled, rule.interval_minutes, reschedule, reset],
     );
@@ -80,4 +80,9 @@ export async function pullRuleIdsElsewhere(db: Queryable, orgId: string, ids: re
 export async function seenIds(db: Queryable, ruleId: string, ids: readonly string[]): Promise<Set<string>> {
   const { rows } = await db.query<{ salesforce_id: string }>('select salesforce_id from pull_seen where rule_id = $1 and salesforce_id = any($2::text[])', [ruleId, ids]);
   return new Set(rows.map((r) => r.salesforce_id));
+}
+
+export async function countSeen(db: Queryable, ruleId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from pull_seen where rule_id = $1', [ruleId]);
+  return rows[0].n;
 }

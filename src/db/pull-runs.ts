@@ -159,7 +159,9 @@ export interface PullBatch {
 /** Ends a run (succeeded or failed) and frees the rule for its next run. */
 export async function finishRun(db: Queryable, runId: string, workerId: string, status: 'succeeded' | 'failed', error: { code: string; message: string } | null): Promise<void> {
   await db.query(
-    `update pull_runs set status = $3, error = $4::jsonb, finished_at = now(), claimed_by = null, claimed_until = null
+    // A finished run's total is what it processed (records already taken at the watermark are not counted twice).
+    `update pull_runs set status = $3, error = $4::jsonb, finished_at = now(), claimed_by = null, claimed_until = null,
+       total = case when $3 = 'succeeded' then processed else total end
      where id = $1 and claimed_by = $2 and status = 'running'`,
     [runId, workerId, status, error ? JSON.stringify(error) : null],
   );

@@ -31,10 +31,11 @@ function outsideLiterals(text: string): string {
 }
 
 /**
- * Checks a filter for `object` against describe's field names (any case). Returns the parsed
- * condition and its composed text, or the reason in words.
+ * Checks a filter for `object` against describe's field names (any case; undefined when describe is
+ * unavailable: fields are then checked by the run). Returns the parsed condition and its composed
+ * text, or the reason in words.
  */
-export function checkFilter(filter: string, object: string, fieldNames: Iterable<string>): FilterCheck {
+export function checkFilter(filter: string, object: string, fieldNames: Iterable<string> | undefined): FilterCheck {
   const fail = (reason: string): FilterCheck => ({ ok: false, reason });
   if (filter.trim() === '') return fail('the filter is empty: write a SOQL condition such as LeadSource = \'Web\'');
   if (filter.length > MAX_FILTER_LENGTH) return fail(`the filter is longer than ${MAX_FILTER_LENGTH} characters`);
@@ -52,7 +53,7 @@ export function checkFilter(filter: string, object: string, fieldNames: Iterable
   const clause = Object.keys(query).find((k) => k in CLAUSES && (query as unknown as Record<string, unknown>)[k] !== undefined);
   if (clause) return fail(`${CLAUSES[clause]} is not allowed: the filter is only the condition that follows WHERE`);
   if (query.sObject !== object || query.fields?.length !== 1 || query.sObjectAlias || !query.where) return fail('the filter must be one condition on the object\'s fields');
-  const known = new Map([...fieldNames].map((f) => [f.toLowerCase(), f]));
+  const known = fieldNames ? new Map([...fieldNames].map((f) => [f.toLowerCase(), f])) : undefined;
   const problem = conditionProblem(query.where, object, known);
   if (problem) return fail(problem);
   const text = composeWhere(query.where);
@@ -71,7 +72,7 @@ function firstLine(message: string): string {
 }
 
 /** The first thing in a WHERE tree that is not a plain condition on one of the object's fields. */
-function conditionProblem(where: WhereClause | undefined, object: string, known: ReadonlyMap<string, string>): string | undefined {
+function conditionProblem(where: WhereClause | undefined, object: string, known: ReadonlyMap<string, string> | undefined): string | undefined {
   if (!where) return undefined;
   const left = where.left as Record<string, unknown> | null;
   if (left && !('field' in left) && !('fn' in left) && !('openParen' in left && Object.keys(left).length === 1)) return 'the filter has an expression SOQL does not allow here';
@@ -80,7 +81,7 @@ function conditionProblem(where: WhereClause | undefined, object: string, known:
   if (left && 'field' in left) {
     const field = String(left.field);
     if (field.includes('.')) return `${field}: only ${object}'s own fields can be used, not related objects' fields`;
-    if (!known.has(field.toLowerCase())) return `${object} has no field ${field}`;
+    if (known && !known.has(field.toLowerCase())) return `${object} has no field ${field}`;
     const types = ([] as unknown[]).concat(left.literalType ?? []);
     if (types.includes('APEX_BIND_VARIABLE')) return 'bind variables (:name) are not allowed; use a literal value';
     if (types.includes('SUBQUERY')) return 'subqueries are not allowed in a pull filter';
