@@ -23,6 +23,7 @@ import { leadRoutes } from './routes/leads.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { pullRuleRoutes } from './routes/pull-rules.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
@@ -132,6 +133,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   workflowRoutes(app, ctx);
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
+  pullRuleRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
   webRoutes(app);
   return app;
