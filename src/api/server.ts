@@ -20,6 +20,7 @@ import { leadRoutes } from './routes/leads.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
@@ -85,6 +86,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   healthRoutes(app, ctx);
   metricsRoutes(app, ctx);
   orgRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   dataModelRoutes(app, ctx);
   leadRoutes(app, ctx);
   messageRoutes(app, ctx);
