@@ -24,6 +24,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { pullRuleRoutes } from './routes/pull-rules.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
@@ -127,6 +128,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   healthRoutes(app, ctx);
   metricsRoutes(app, ctx);
   orgRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   dataModelRoutes(app, ctx);
   leadRoutes(app, ctx);
   messageRoutes(app, ctx);
