@@ -9,6 +9,7 @@ import { faultError, lockMessage } from './faults.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceError, type ObjectDef, type SRecord } from './interfaces.ts';
 import { handleQuery } from './query.ts';
+import { getDeleted, getUpdated } from './replication.ts';
 import { describeObject, describeObjectSummary } from './schema.ts';
 import type { SandboxState } from './state.ts';
 import type { Kind } from './stats.ts';
@@ -176,6 +177,10 @@ function sobjects(state: SandboxState, req: RestRequest, parts: string[]): RestR
   if (parts[1] === 'describe' && parts.length === 2) {
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
     return { status: 200, body: describeObject(o, v) };
+  }
+  if (parts.length === 2 && (parts[1] === 'updated' || parts[1] === 'deleted')) {
+    if (req.method !== 'GET') throw methodNotAllowed(req.method);
+    return { status: 200, body: parts[1] === 'updated' ? getUpdated(store, o, req.query) : getDeleted(store, o, req.query) };
   }
   if (parts.length !== 2) throw notFound();
   const rawId = decodeURIComponent(parts[1]);
