@@ -52,6 +52,10 @@ export interface FieldDef {
   picklistValues?: string[];
   /** Whether the store keeps a case-insensitive index on this field (Id, Email, Name...). */
   indexed?: boolean;
+  /** Custom fields marked External ID: usable for upsert and lookups (indexed). */
+  externalId?: boolean;
+  /** Custom fields marked Unique: a second record with the same value is DUPLICATE_VALUE. */
+  unique?: boolean;
 }
 
 export interface ObjectDef {

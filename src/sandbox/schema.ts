@@ -237,7 +237,7 @@ const CUSTOM_LENGTH: Partial<Record<CustomFieldType, { def: number; max: number 
   url: { def: 255, max: 255 },
 };
 
-export function customFieldDef(name: string, type: CustomFieldType, length?: number): FieldDef {
+export function customFieldDef(name: string, type: CustomFieldType, length?: number, flags: { externalId?: boolean; unique?: boolean } = {}): FieldDef {
   const lim = CUSTOM_LENGTH[type];
   const len = lim ? Math.min(length ?? lim.def, lim.max) : 0;
   return {
@@ -250,7 +250,9 @@ export function customFieldDef(name: string, type: CustomFieldType, length?: num
     updateable: true,
     custom: true,
     requiredOnCreate: false,
-    indexed: false,
+    indexed: flags.externalId === true,
+    externalId: flags.externalId === true,
+    unique: flags.unique === true,
   };
 }
 
@@ -288,11 +290,11 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     defaultedOnCreate: defaulted || f.type === 'boolean' || f.name === 'Id' || f.name === 'CreatedDate' || f.name === 'CreatedById',
     dependentPicklist: false,
     digits: f.type === 'int' ? 9 : 0,
-    externalId: false,
+    externalId: f.externalId === true,
     filterable: f.type !== 'textarea' || f.length <= 255,
     groupable: !numeric && f.type !== 'textarea' && f.type !== 'datetime',
     htmlFormatted: false,
-    idLookup: f.name === 'Id' || f.type === 'email' || f.name === 'Username',
+    idLookup: f.name === 'Id' || f.type === 'email' || f.name === 'Username' || f.externalId === true,
     label: f.label,
     length: f.length,
     name: f.name,
@@ -309,7 +311,7 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     soapType: SOAP_TYPES[f.type],
     sortable: f.type !== 'textarea' || f.length <= 255,
     type: f.type,
-    unique: false,
+    unique: f.unique === true,
     updateable: f.updateable,
   };
 }

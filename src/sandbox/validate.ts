@@ -116,6 +116,7 @@ export function prepare(store: Store, o: ObjectDef, body: Record<string, unknown
   for (const [name, value] of Object.entries(values)) {
     const f = o.fields.get(name.toLowerCase())!;
     checkValue(store, o, f, value, ctx);
+    if (f.unique && value !== null) checkUnique(store, o, f, value, existing?.Id);
   }
   return { values };
 }
@@ -137,6 +138,18 @@ function checkValue(store: Store, o: ObjectDef, f: FieldDef, value: unknown, ctx
     // An admin may set up history (records owned by someone who has since left); the API user may not.
     if (!ctx.admin && f.name === 'OwnerId' && target.name === 'User' && rec.IsActive === false)
       throw new RecordError(400, 'INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${id}] as owner of ${o.name.toLowerCase()}`, [f.name]);
+  }
+}
+
+/** A Unique custom field: no other live record of the type may hold the same value (text case-insensitively). */
+function checkUnique(store: Store, o: ObjectDef, f: FieldDef, value: unknown, selfId: string | undefined): void {
+  const want = typeof value === 'string' ? value.toLowerCase() : value;
+  const candidates = (typeof value === 'string' ? store.lookup(o.name, f.name, value) : undefined) ?? store.scan(o.name);
+  for (const r of candidates) {
+    if (r.IsDeleted === true || r.Id === selfId) continue;
+    const v = r[f.name];
+    if ((typeof v === 'string' ? v.toLowerCase() : v) === want)
+      throw new RecordError(400, 'DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${r.Id}`, [f.name]);
   }
 }
 
