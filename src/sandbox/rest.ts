@@ -190,7 +190,7 @@ function sobjects(state: SandboxState, req: RestRequest, parts: string[]): RestR
   }
   if (parts.length === 3) {
     const f = externalIdField(o, parts[1]);
-    if (!f) throw noExternalField(parts[1]);
+    if (!f) throw ['describe', 'updated', 'deleted'].includes(parts[1]) ? notFound() : noExternalField(parts[1]);
     const fields = req.query.fields ? req.query.fields.split(',').map((x) => fieldName(o, x.trim())) : undefined;
     return byExternalId(state.dml(v), o, f, decodeURIComponent(parts[2]), { method: req.method, body: req.body, updateOnly: req.query.updateOnly === 'true' }, writeContext(state, req), (r) => toJson(o, r, v, fields));
   }
