@@ -7,11 +7,11 @@ import { deleteRecord, findForWrite, insertRecord, objectOrThrow, updateRecord }
 import { RecordError, RequestError, errorBody, notFound } from './errors.ts';
 import { faultError, lockMessage } from './faults.ts';
 import { normalizeId } from './ids.ts';
-import { SalesforceError, type ObjectDef, type SRecord } from './interfaces.ts';
+import { SalesforceError, type FieldDef, type ObjectDef, type SRecord } from './interfaces.ts';
 import { handleQuery } from './query.ts';
 import { getDeleted, getUpdated } from './replication.ts';
 import { byExternalId, externalIdField, noExternalField, upsertOne } from './upsert.ts';
-import { describeObject, describeObjectSummary } from './schema.ts';
+import { compoundValue, describeObject, describeObjectSummary } from './schema.ts';
 import type { SandboxState } from './state.ts';
 import type { Kind } from './stats.ts';
 import type { WriteContext } from './validate.ts';
@@ -81,10 +81,11 @@ export function recordUrl(version: string, type: string, id: string): string {
 /** A stored record as REST returns it: `attributes` first, then fields in describe order. */
 export function toJson(o: ObjectDef, r: SRecord, version: string, fields?: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { attributes: { type: o.name, url: recordUrl(version, o.name, r.Id) } };
+  const value = (f: FieldDef) => (f.components ? compoundValue(r, f.components) : (r[f.name] ?? null));
   if (fields) {
-    for (const f of fields) out[f] = r[f] ?? null;
+    for (const f of fields) out[f] = value(o.fields.get(f.toLowerCase())!);
   } else {
-    for (const f of o.fields.values()) out[f.name] = r[f.name] ?? null;
+    for (const f of o.fields.values()) out[f.name] = value(f);
   }
   return out;
 }

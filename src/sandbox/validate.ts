@@ -95,6 +95,11 @@ export function prepare(store: Store, o: ObjectDef, body: Record<string, unknown
     if (key === 'attributes') continue;
     const f = o.fields.get(key.toLowerCase());
     if (!f) throw new RequestError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${o.name}`);
+    // A compound field is read-only: its parts are written instead.
+    if (f.type === 'address' && !ctx.admin) {
+      denied.push(f.name);
+      continue;
+    }
     if (f.name === 'Id') {
       if (existing) continue; // collections PATCH carries the id in the body
       if (!ctx.admin) throw new RecordError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
