@@ -79,6 +79,13 @@ function contactability(): Record<string, FieldSpec> {
     DoNotCall: rw('boolean', 0, { label: 'Do Not Call' }),
     EmailBouncedReason: rw('string', 255, { label: 'Email Bounced Reason' }),
     EmailBouncedDate: rw('datetime', 0, { label: 'Email Bounced Date' }),
+    ...viewed(),
+  };
+}
+
+/** Photo, Data.com key and recently-viewed stamps Lead, Contact and Account share. */
+function viewed(): Record<string, FieldSpec> {
+  return {
     PhotoUrl: ro('url', 255, { label: 'Photo URL' }),
     Jigsaw: rw('string', 20, { label: 'Data.com Key' }),
     LastViewedDate: ro('datetime', 0, { label: 'Last Viewed Date' }),
@@ -202,10 +209,7 @@ const SPECS: Record<string, { label: string; labelPlural: string; keyPrefix: str
       Description: rw('textarea', 32000, { label: 'Account Description' }),
       OwnerId: rw('reference', 18, { label: 'Owner ID', referenceTo: ['User'], relationshipName: 'Owner', nillable: false, defaulted: true }),
       LastActivityDate: ro('date', 0, { label: 'Last Activity' }),
-      PhotoUrl: ro('url', 255, { label: 'Photo URL' }),
-      Jigsaw: rw('string', 20, { label: 'Data.com Key' }),
-      LastViewedDate: ro('datetime', 0, { label: 'Last Viewed Date' }),
-      LastReferencedDate: ro('datetime', 0, { label: 'Last Referenced Date' }),
+      ...viewed(),
     },
   },
   User: {
