@@ -52,7 +52,47 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     ]));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_mapping');
-    expect(Object.keys(res.body.error.details.rows).sort()).toEqual(['mappings.lead.2', 'mappings.lead.3', 'mappings.lead.4']);
+    // 0-based indexes in the document as sent (it left the Email row out).
+    expect(res.body.error.details.rows).toEqual([
+      { object: 'lead', index: 1, reason: 'Lead has no field NoSuchField__c' },
+      { object: 'lead', index: 2, reason: expect.stringContaining('Lead.NumberOfEmployees is a number') },
+      { object: 'lead', index: 3, reason: 'Lead.LastModifiedDate is read-only' },
+    ]);
+    expect((await call('GET', '/integrations/salesforce/settings')).body).toEqual(before);
+  });
+
+  it('type compatibility is checked at save: a text field into NumberOfEmployees is refused with its index as sent', async () => {
+    const before = (await call('GET', '/integrations/salesforce/settings')).body;
+    const sent = doc([{ spara_field: 'first_name', salesforce_field: 'FirstName' }, { spara_field: 'city', salesforce_field: 'NumberOfEmployees' }], [
+      { spara_field: 'email', salesforce_field: 'Email' },
+      { spara_field: 'title', salesforce_field: 'Title' },
+      { spara_field: 'company', salesforce_field: 'Birthdate' },
+    ]);
+    const res = await call('PUT', '/integrations/salesforce/settings', sent);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_mapping', message: expect.stringContaining('mappings.lead[1]') });
+    expect(res.body.error.details.rows).toEqual([
+      { object: 'lead', index: 1, reason: 'Lead.NumberOfEmployees is a number; city is text' },
+      { object: 'contact', index: 2, reason: 'Contact.Birthdate is a date; company is text' },
+    ]);
+    expect((await call('GET', '/integrations/salesforce/settings')).body).toEqual(before);
+    // The Email row may not become if_empty.
+    const ifEmpty = await call('PUT', '/integrations/salesforce/settings', doc([{ spara_field: 'email', salesforce_field: 'Email', write_rule: 'if_empty' }]));
+    expect(ifEmpty.status).toBe(400);
+    expect(ifEmpty.body.error.details.rows).toEqual([{ object: 'lead', index: 0, reason: expect.stringContaining('always written') }]);
+  });
+
+  it('describe failing for another reason than authorization: 502, nothing saved unchecked', async () => {
+    const before = (await call('GET', '/integrations/salesforce/settings')).body;
+    world.api.salesforce.forOrg(org.id).forgetDescribes();
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: { path: 'describe' }, error: 'SERVER_UNAVAILABLE' }] });
+    try {
+      const res = await call('PUT', '/integrations/salesforce/settings', doc([{ spara_field: 'city', salesforce_field: 'NumberOfEmployees' }]));
+      expect(res.status).toBe(502);
+      expect(res.body.error).toMatchObject({ code: 'salesforce_error', message: expect.stringContaining('nothing was saved') });
+    } finally {
+      await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/faults');
+    }
     expect((await call('GET', '/integrations/salesforce/settings')).body).toEqual(before);
   });
 

@@ -3,7 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError, notFound, validationFailed } from '../../errors.ts';
 import { getLead } from '../../db/leads.ts';
 import { getConnection } from '../../db/salesforce-connections.ts';
-import { listLog, orgSyncStatus, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
+import { listLog, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
+import { syncStatus } from '../../sync/status.ts';
 import { orgDataModel } from '../../leads/service.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode } from '../../salesforce/client.ts';
 import { loadSettings, readAndPlan } from '../../sync/engine.ts';
@@ -38,8 +39,8 @@ const SyncStatus = Type.Object({
   in_flight: Type.Number(),
   errors: Type.Number(),
   last_run_at: Type.Union([Type.String(), Type.Null()]),
-  paused_until: Type.Union([Type.String(), Type.Null()]),
-  pause_reason: Type.Union([Type.String(), Type.Null()]),
+  paused_until: Type.Union([Type.String(), Type.Null()], { description: 'end of a timed pause (api_budget, request_limit); null otherwise' }),
+  pause_reason: Type.Union([Type.Literal('api_budget'), Type.Literal('request_limit'), Type.Literal('reconnection_required'), Type.Literal('not_connected'), Type.Null()]),
   api_usage: Type.Union([Type.Object({ used: Type.Number(), max: Type.Number() }), Type.Null()]),
 });
 const LogQuery = Type.Object({ lead_id: Type.Optional(Type.String()), status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('error'), Type.Literal('retrying')])), ...PageQuery }, { additionalProperties: false });
@@ -107,17 +108,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { tags: ['salesforce'], summary: 'Queue, errors, last run and API usage', params: OrgParams, response: { 200: SyncStatus, ...errors } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      const s = await orgSyncStatus(ctx.db, org.id);
-      const c = await getConnection(ctx.db, org.id);
-      return {
-        pending: s.pending,
-        in_flight: s.in_flight,
-        errors: s.errors,
-        last_run_at: s.last_run_at ? s.last_run_at.toISOString() : null,
-        paused_until: s.paused_until && s.paused_until > new Date() ? s.paused_until.toISOString() : null,
-        pause_reason: s.paused_until && s.paused_until > new Date() ? s.pause_reason : null,
-        api_usage: c?.api_used != null && c.api_max != null ? { used: c.api_used, max: c.api_max } : null,
-      };
+      return syncStatus(ctx.db, org.id);
     },
   );
 
