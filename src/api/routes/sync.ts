@@ -166,10 +166,17 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Params: Static<typeof OrgParams> }>(
     `${base}/sync/backfill`,
-    { schema: { tags: ['salesforce'], summary: 'Re-queue every lead (a mapping added later applies to existing leads)', params: OrgParams, response: { 200: Type.Object({ requeued: Type.Number() }), ...errors } } },
-    async (request) => {
+    {
+      schema: {
+        tags: ['salesforce'],
+        summary: 'Queue every lead for push (a mapping added later applies to existing leads); progress is `pending` going to 0',
+        params: OrgParams,
+        response: { 202: Type.Object({ queued: Type.Number() }), ...errors },
+      },
+    },
+    async (request, reply) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      return { requeued: await requeueLeads(ctx.db, org.id, 'all') };
+      return reply.code(202).send({ queued: await requeueLeads(ctx.db, org.id, 'all') });
     },
   );
 
