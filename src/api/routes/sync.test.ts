@@ -165,4 +165,47 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     await drain(deps, org.id);
     expect((await call('GET', `/leads/${lead.id}`)).body.sync.status).toBe('synced');
   });
+
+  it('stats: one bucket per hour, oldest first — pushed, pulled, failed, skipped, API calls — and errors by code', async () => {
+    const stats = await connectedOrg(world, 'Stats Co');
+    const as = () => stats;
+    const get = async (query = '') => call('GET', `/integrations/salesforce/sync/stats${query}`, undefined, as);
+    const sum = (buckets: any[], key: string) => buckets.reduce((n, b) => n + b[key], 0);
+    const before = (await get('?hours=3')).body;
+    expect(before.buckets).toHaveLength(3);
+    const starts = before.buckets.map((b: any) => Date.parse(b.start));
+    expect(starts[1] - starts[0]).toBe(3_600_000);
+    expect(starts[2] - starts[1]).toBe(3_600_000);
+    expect(starts[2]).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - starts[2]).toBeLessThan(3_600_000);
+
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/validation-rules/Lead', { name: 'stats', field: 'Title', condition: 'equals', value: 'StatsBad', message: 'Stats rule refused it' });
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/records/Contact', { LastName: 'Known', Email: 'stats.known@example.com' });
+    await call('PUT', '/integrations/salesforce/settings', doc([{ spara_field: 'title', salesforce_field: 'Title' }]), as);
+    for (const fields of [{ email: 'stats.a@example.com', title: 'ok' }, { email: 'stats.b@example.com', title: 'ok' }, { email: 'stats.bad@example.com', title: 'StatsBad' }, { email: 'stats.known@example.com' }]) {
+      expect((await call('POST', '/leads', { fields }, as)).status).toBe(201);
+    }
+    const counted = (await get('?hours=3')).body;
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    await drain(engineDeps(world), stats.id);
+    const salesforceCounted = (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).api_calls;
+    await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/validation-rules/Lead/stats');
+    // What a pull records for each lead it creates or updates (docs/sync.md, Stats).
+    await world.api.database.db.query(`insert into sync_log (org_id, object, operation, salesforce_id, status) values ($1, 'Lead', 'read', '00Q000000000001AAA', 'success')`, [stats.id]);
+
+    const after = (await get('?hours=3')).body;
+    expect(sum(after.buckets, 'pushed') - sum(counted.buckets, 'pushed')).toBe(2);
+    expect(sum(after.buckets, 'failed') - sum(counted.buckets, 'failed')).toBe(1);
+    expect(sum(after.buckets, 'skipped') - sum(counted.buckets, 'skipped')).toBe(1); // the Lead held back beside the Contact
+    expect(sum(after.buckets, 'pulled') - sum(counted.buckets, 'pulled')).toBe(1);
+    // Every REST call the push made, as Salesforce itself counted them.
+    expect(salesforceCounted).toBeGreaterThan(0);
+    expect(sum(after.buckets, 'api_calls') - sum(counted.buckets, 'api_calls')).toBe(salesforceCounted);
+    expect(after.errors_by_code).toEqual([{ code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', count: 1, example_message: 'Stats rule refused it' }]);
+
+    expect((await get()).body.buckets).toHaveLength(24);
+    for (const bad of ['?hours=0', '?hours=169', '?hours=abc', '?hours=1.5', '?days=1']) expect((await get(bad)).status, bad).toBe(400);
+    // Another organization's figures are its own.
+    expect(sum((await call('GET', '/integrations/salesforce/sync/stats?hours=3', undefined, () => org)).body.buckets, 'pulled')).toBe(0);
+  });
 });

@@ -4,6 +4,7 @@ import { AppError, notFound, validationFailed } from '../../errors.ts';
 import { getLead } from '../../db/leads.ts';
 import { getConnection } from '../../db/salesforce-connections.ts';
 import { listLog, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
+import { errorsByCode, hourlyStats } from '../../db/sync-stats.ts';
 import { syncStatus } from '../../sync/status.ts';
 import { orgDataModel } from '../../leads/service.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode } from '../../salesforce/client.ts';
@@ -54,6 +55,12 @@ const LogItem = Type.Object({
   error_code: Type.Union([Type.String(), Type.Null()]),
   message: Type.Union([Type.String(), Type.Null()]),
   at: Type.String(),
+});
+const StatsQuery = Type.Object({ hours: Type.Optional(Type.String({ description: 'Hours back, the current one included: 1 to 168 (default 24).' })) }, { additionalProperties: false });
+const MAX_STATS_HOURS = 168;
+const Stats = Type.Object({
+  buckets: Type.Array(Type.Object({ start: Type.String(), pushed: Type.Number(), pulled: Type.Number(), failed: Type.Number(), skipped: Type.Number(), api_calls: Type.Number() })),
+  errors_by_code: Type.Array(Type.Object({ code: Type.String(), count: Type.Number(), example_message: Type.Union([Type.String(), Type.Null()]) })),
 });
 const PreviewParams = Type.Object({ org: Type.String(), lead: Type.String() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody };
@@ -161,6 +168,18 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
         if (code) throw new AppError(502, 'salesforce_error', `Salesforce failed the preview's reads (${code}): ${(error as Error).message}`);
         throw error;
       }
+    },
+  );
+
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof StatsQuery> }>(
+    `${base}/sync/stats`,
+    { schema: { tags: ['salesforce'], summary: 'Sync Health: pushed, pulled, failed, skipped and API calls per hour, oldest first; errors by code', params: OrgParams, querystring: StatsQuery, response: { 200: Stats, ...errors } } },
+    async (request) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      const raw = request.query.hours;
+      if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_STATS_HOURS)) throw validationFailed({ 'query.hours': `must be a whole number from 1 to ${MAX_STATS_HOURS}` });
+      const hours = raw === undefined ? 24 : Number(raw);
+      return { buckets: await hourlyStats(ctx.db, org.id, hours), errors_by_code: await errorsByCode(ctx.db, org.id, hours) };
     },
   );
 
