@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
 import { drain, engineDeps } from '../../../test/helpers/sync.ts';
+import { pullOnce } from '../../sync/pull.ts';
 
 describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -190,17 +191,25 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     await drain(engineDeps(world), stats.id);
     const salesforceCounted = (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).api_calls;
     await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/validation-rules/Lead/stats');
-    // What a pull records for each lead it creates or updates (docs/sync.md, Stats).
-    await world.api.database.db.query(`insert into sync_log (org_id, object, operation, salesforce_id, status) values ($1, 'Lead', 'read', '00Q000000000001AAA', 'success')`, [stats.id]);
+    // A Pull Rule run: the leads it creates or updates are `pulled`.
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/records/Lead', { LastName: 'Pulled', Company: 'P', Email: 'stats.pulled1@example.com', LeadSource: 'StatsPull' });
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/records/Lead', { LastName: 'Pulled', Company: 'P', Email: 'stats.pulled2@example.com', LeadSource: 'StatsPull' });
+    const rules = await world.api.call('PUT', `/api/v1/orgs/${stats.id}/integrations/salesforce/pull-rules`, { body: { rules: [{ name: 'Stats', object: 'Lead', filter: "LeadSource = 'StatsPull'", enabled: true, interval_minutes: 60 }] } });
+    const started = await world.api.call('POST', `/api/v1/orgs/${stats.id}/integrations/salesforce/pull-rules/${rules.body.rules[0].id}/run`, {});
+    expect(started.status).toBe(202);
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    await pullOnce({ ...engineDeps(world), workerId: 'stats-pull' }, started.body.run_id);
+    const pullCounted = (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).api_calls;
+    expect((await world.api.call('GET', `/api/v1/orgs/${stats.id}/integrations/salesforce/pull-runs/${started.body.run_id}`)).body).toMatchObject({ status: 'succeeded', created: 2 });
 
     const after = (await get('?hours=3')).body;
     expect(sum(after.buckets, 'pushed') - sum(counted.buckets, 'pushed')).toBe(2);
     expect(sum(after.buckets, 'failed') - sum(counted.buckets, 'failed')).toBe(1);
     expect(sum(after.buckets, 'skipped') - sum(counted.buckets, 'skipped')).toBe(1); // the Lead held back beside the Contact
-    expect(sum(after.buckets, 'pulled') - sum(counted.buckets, 'pulled')).toBe(1);
-    // Every REST call the push made, as Salesforce itself counted them.
+    expect(sum(after.buckets, 'pulled') - sum(counted.buckets, 'pulled')).toBe(2);
+    // Every REST call the push and the pull made, as Salesforce itself counted them.
     expect(salesforceCounted).toBeGreaterThan(0);
-    expect(sum(after.buckets, 'api_calls') - sum(counted.buckets, 'api_calls')).toBe(salesforceCounted);
+    expect(sum(after.buckets, 'api_calls') - sum(counted.buckets, 'api_calls')).toBe(salesforceCounted + pullCounted);
     expect(after.errors_by_code).toEqual([{ code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', count: 1, example_message: 'Stats rule refused it' }]);
 
     expect((await get()).body.buckets).toHaveLength(24);
