@@ -89,6 +89,7 @@ export class OrgClient {
   private describes = new Map<string, { at: number; fields: FieldDescribe[] }>();
   /** When the connection row was last seen unchanged. */
   private checkedAt = 0;
+  private userId: string | undefined;
 
   constructor(
     private readonly deps: ClientDeps,
@@ -115,6 +116,7 @@ export class OrgClient {
     if (row.status !== 'connected' || !row.access_token_enc || !row.instance_url) throw new SalesforceNotConnected(this.orgId);
     const token = accessToken ?? this.open('access_token', row.access_token_enc);
     this.version = row.token_version;
+    this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
     this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
     return this.conn;
@@ -279,6 +281,11 @@ export class OrgClient {
     }));
     this.describes.set(objectName, { at: Date.now(), fields });
     return fields;
+  }
+
+  /** The connected Salesforce user's Id (the integration user), known once a call has been made. */
+  get connectedUserId(): string | undefined {
+    return this.userId;
   }
 
   /** The connection row changed in this process (connect, deauthorize): probe it on the next call. */

@@ -18,7 +18,7 @@ export function webRoutes(app: FastifyInstance): void {
   app.get('/', { schema: { hide: true } }, index);
   app.get('/orgs/*', { schema: { hide: true } }, index);
   app.get<{ Params: { file: string } }>('/ui/:file', { schema: { hide: true } }, async (request, reply) => {
-    const type = FILES[request.params.file];
+    const type = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;
     if (!type) return reply.code(404).send({ error: { code: 'not_found', message: 'No such file.' } });
     return reply.type(type).header('cache-control', 'no-cache').send(await readFile(STATIC_DIR + request.params.file));
   });
