@@ -42,7 +42,7 @@ describe(`a pull run killed half-way resumes from its checkpoint (${engineName})
   it('kill -9 of the process working a run: another process finishes it with no duplicate and no gap', async () => {
     const org = await connectedOrg(world, 'Resume');
     const sb = (method: string, p: string, body?: unknown) => sandboxControl(world.sandbox, method, p, body);
-    for (let i = 0; i < RECORDS; i++) await sb('POST', '/__sandbox/records/Lead', { LastName: `K${i}`, Company: 'Kill Co', Email: `k${i}@kill.example`, LeadSource: 'Web' });
+    await sb('POST', '/__sandbox/generate/Lead', { count: RECORDS, template: { LeadSource: 'Web' } });
     const put = await world.api.call('PUT', `/api/v1/orgs/${org.id}/integrations/salesforce/pull-rules`, { body: { rules: [{ name: 'All web', object: 'Lead', filter: "LeadSource = 'Web'", enabled: true, interval_minutes: 60 }] } });
     const runId = (await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/pull-rules/${put.body.rules[0].id}/run`)).body.run_id as string;
     const config = world.api.config;
