@@ -202,7 +202,7 @@ class RunWorker {
     const unique = [...new Map(select.map((f) => [f.toLowerCase(), f])).values()];
 
     const batches = this.run.bulk_job_id ? this.bulkResume(this.run.bulk_job_id, filter, unique) : this.freshRead(filter, unique);
-    for await (const batch of batches) {
+    for await (const batch of readAhead(batches)) {
       if (this.leaseLost()) throw new LeaseLost();
       await this.store(batch);
       if (this.deps.shouldStop?.()) throw new Stopping();
@@ -421,6 +421,23 @@ class RunWorker {
       for (const source of sources.values()) if (!pickAccount(source)) source.accountsByName = accounts;
     }
     return new Map([...sources].map(([id, source]) => [id, enrich(source)]));
+  }
+}
+
+/**
+ * The next batch is read (Salesforce's answer, the CSV parsed) while the current one is stored: at
+ * most two batches in memory, the network and the database busy at once.
+ */
+async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  // A failure while the current batch is stored surfaces when the next one is awaited.
+  next.catch(() => {});
+  for (;;) {
+    const { value, done } = await next;
+    if (done) return;
+    next = source.next();
+    next.catch(() => {});
+    yield value;
   }
 }
 
