@@ -9,6 +9,7 @@ import { authorizeThroughSandbox, connectedOrg, sandboxControl, sandboxToken, st
 import { createLogger } from '../logger.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
+import { drain, engineDeps } from '../../test/helpers/sync.ts';
 import { pullOnce, type PullDeps } from './pull.ts';
 
 describe(`pull runs against the sandbox (${engineName})`, () => {
@@ -217,6 +218,20 @@ describe(`pull runs against the sandbox (${engineName})`, () => {
     );
     expect(rows[0]).toEqual({ n: 400, emails: 400, ids: 400 });
   }, 120_000);
+
+  it('a later change made in LeadSync is pushed as usual, to the record it was pulled from', async () => {
+    const [pia] = await insert('Lead', [{ FirstName: 'Pia', LastName: 'P', Company: 'P Co', Email: 'pia@p.example', LeadSource: 'Web' }]);
+    expect(await run(await rule("LeadSource = 'Web'"))).toMatchObject({ status: 'succeeded', created: 1 });
+    const key = { token: org.apiKey };
+    const settings = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/settings`, key)).body;
+    settings.push.lead = { update_existing: true, create_when_no_match: true };
+    expect((await world.api.call('PUT', `/api/v1/orgs/${org.id}/integrations/salesforce/settings`, { ...key, body: settings })).status).toBe(200);
+    const [lead] = await leads();
+    expect((await world.api.call('PATCH', `/api/v1/orgs/${org.id}/leads/${lead.id}`, { ...key, body: { fields: { first_name: 'Pia-Maria', email: 'pia.maria@p.example' } } })).status).toBe(200);
+    await drain(engineDeps(world), org.id);
+    // Matched by the stored id although the email changed: the same record, no second one.
+    expect(await staffQuery('SELECT Id, FirstName, Email FROM Lead')).toEqual([expect.objectContaining({ Id: pia, FirstName: 'Pia-Maria', Email: 'pia.maria@p.example' })]);
+  });
 
   it('large selections read through a Bulk API 2.0 job, page by page, with the same results', async () => {
     await sb('POST', '/__sandbox/records/Account', { Name: 'Bulk Co', Website: 'https://bulk.example', OwnerId: sam });
