@@ -35,6 +35,10 @@ const needsToken = (request: FastifyRequest) => {
 };
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered (HEAD ones included): the tenant matrix test walks all of them. */
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     /** Why the token was refused; answered before the body is read, once the rate limit counted it. */
     authFailure?: AppError;
@@ -56,6 +60,11 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
     clientErrorHandler: answerUnparsableRequest,
   });
   if (ctx.config.secretKey) useCursorKey(ctx.config.secretKey);
+  const routeTable: FastifyInstance['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
 
   // Every response: nosniff, no referrer, and a script-tight CSP on HTML.
   app.addHook('onSend', securityHeaders);
