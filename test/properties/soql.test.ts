@@ -20,7 +20,7 @@ function literalValue(literal: string): string {
 const tricky = fc.constantFrom("'", "\\", "\\'", '"', '%', '_', ')', '(', ',', ' OR Id != null', "' OR Name LIKE '%", '\n', '\r', '\t', 'é', 'ß', '日本', '😀', 'Ω', '\u2028', ' ', 'LIMIT 1');
 // What a lead field may hold: any Unicode string without NUL or lone surrogates (the API refuses those).
 // Not empty: matching skips empty emails and company names (and the parser cannot read '' in an IN list).
-const storable = fc.string({ unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), tricky), minLength: 1, maxLength: 12 }).filter((s) => !/\u0000/.test(s));
+const storable = fc.string({ unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), tricky), minLength: 1, maxLength: 12 }).filter((s) => !s.includes('\u0000'));
 
 describe('SOQL from lead data (property)', () => {
   for (const [object, field] of [['Lead', 'Email'], ['Contact', 'Email'], ['Account', 'Name']] as const) {
