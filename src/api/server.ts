@@ -58,6 +58,11 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
     routerOptions: { maxParamLength: 16_384 },
     // Requests Node cannot parse (a bad Content-Length, a request line past 16 KiB) get our error shape too.
     clientErrorHandler: answerUnparsableRequest,
+    // A path whose percent-escapes are not UTF-8 names nothing we have: 404 in our shape.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = error.code === 'FST_ERR_BAD_URL' ? new AppError(404, 'not_found', 'No such path: its percent-escapes are not UTF-8.') : new AppError(400, 'bad_request', error.message);
+      void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(answer.status).send(answer.toBody());
+    },
   });
   if (ctx.config.secretKey) useCursorKey(ctx.config.secretKey);
   const routeTable: FastifyInstance['routeTable'] = [];

@@ -33,7 +33,7 @@ describe('SOQL from lead data (property)', () => {
             const query = parseQuery(soql);
             expect(query.sObject).toBe(object);
             expect(query.limit).toBeUndefined();
-            const where = query.where!;
+            const where = query.where as { left: unknown; operator?: string; right?: unknown };
             // One condition, nothing joined to it.
             expect(where.right).toBeUndefined();
             expect(where.operator).toBeUndefined();
