@@ -94,7 +94,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
-  webRoutes(app);
+  await webRoutes(app);
   return app;
 }
 
