@@ -21,6 +21,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { syncNowRoutes } from './routes/sync-now.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
@@ -93,6 +94,7 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   workflowRoutes(app, ctx);
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
+  syncNowRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
   await webRoutes(app);
   return app;

@@ -2,7 +2,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { api, ok, pending, type Lead } from '../api/client';
+import { api, ok, type Lead } from '../api/client';
 import { preview as previewLead, type Preview } from '../api/pending';
 import { Page } from '../components/Page';
 import { SyncLog } from '../components/SyncLog';
@@ -126,7 +126,7 @@ function SyncActions({ org, lead, onQueued }: { org: string; lead: Lead; onQueue
   const [queued, setQueued] = useState(false);
   const preview = useAction(async () => setResult(await previewLead(org, lead.id)));
   const syncNow = useAction(async () => {
-    await pending('POST', `/api/v1/orgs/${org}/integrations/salesforce/sync/push/${lead.id}`);
+    await ok(api.POST('/api/v1/orgs/{org}/integrations/salesforce/sync/push/{lead}', { params: { path: { org, lead: lead.id } } }));
     setQueued(true);
     await onQueued();
   });
