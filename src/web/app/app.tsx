@@ -69,8 +69,8 @@ export function App() {
   }, []);
   const signOut = async () => {
     await ok(api.DELETE('/api/v1/session')).catch(() => undefined);
-    accept(null);
-    history.pushState(null, '', '/');
+    // A fresh start at "/": nothing of the signed-in app stays in memory.
+    location.assign('/');
   };
   if (session === undefined) return <Loading what="Opening LeadSync" />;
   return (

@@ -39,7 +39,8 @@ export function Leads() {
     }
   }, [org, q, status, cursor]);
   const waiting = !!list.data?.items.some((l) => l.sync.status === 'pending');
-  usePoll(list.reload, 1500, waiting);
+  // Quick while leads wait for Salesforce; slower otherwise, so new leads still appear.
+  usePoll(list.reload, waiting ? 1500 : 5000, true);
   const filter = (change: () => void) => {
     change();
     setCursors([undefined]);

@@ -22,7 +22,7 @@ export function SalesforceSettings() {
     if (url.includes('?')) route(url.split('?')[0], true);
   }, []);
   return (
-    <Page title="Salesforce" lead="Settings › Integrations › Salesforce: connect your org, choose what LeadSync writes, and map fields.">
+    <Page title="Salesforce" lead="Connect your Salesforce org, choose what LeadSync writes to it, and map your fields.">
       {status.error && status.error.status !== 404 && <ErrorNotice error={status.error} />}
       {status.error?.status === 404 && <Notice kind="error">This organization does not exist, or your key cannot see it.</Notice>}
       {!status.data && !status.error && <Loading />}
