@@ -100,7 +100,7 @@ try {
       await page.goto(world.url + path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await ready(page);
-      await page.locator('[role="status"]', { hasText: /^Loading/ }).waitFor({ state: 'detached' });
+      await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((e) => /^(Loading|Opening)/.test(e.textContent ?? '')));
       await page.screenshot({ path: `${OUT}${name}-${width}.png`, fullPage: true });
     }
     const staff = await world.browser.newContext({ viewport: { width, height: 900 } });

@@ -15,6 +15,9 @@ import { sandboxToken, startWorld, type ConnectedWorld } from './salesforce.ts';
 export interface UiWorld extends ConnectedWorld {
   browser: Browser;
   url: string;
+  /** Holds pushes (the push loop stops between batches) until `resumePush`: a lead stays Pending for as long as a test needs. */
+  pausePush(): Promise<void>;
+  resumePush(): void;
 }
 
 export async function startUiWorld(): Promise<UiWorld> {
@@ -22,14 +25,16 @@ export async function startUiWorld(): Promise<UiWorld> {
   const { db, config } = { db: world.api.database.db, config: world.api.config };
   const logger = createLogger('silent');
   const deps = { db, config, logger, clients: world.api.salesforce, workerId: newWorkerId(), retryBaseMs: 200, pauseMs: 1000 };
-  const push = startWorker({
-    db,
-    logger,
-    pollMs: 100,
-    tick: async (isRunning) => {
-      while (isRunning() && (await syncOnce(deps, isRunning)) > 0);
-    },
-  });
+  const startPush = () =>
+    startWorker({
+      db,
+      logger,
+      pollMs: 100,
+      tick: async (isRunning) => {
+        while (isRunning() && (await syncOnce(deps, isRunning)) > 0);
+      },
+    });
+  let push = startPush();
   const runnerDeps = { db, logger, allowedWebhookHosts: [], debounceMs: config.sync.debounceMs, mailer: createMailer(undefined) };
   const workflows = startWorker({ db, logger, pollMs: 200, tick: () => runWorkflowsOnce(runnerDeps).then(() => undefined) });
   const browser = await launchBrowser();
@@ -37,6 +42,10 @@ export async function startUiWorld(): Promise<UiWorld> {
     ...world,
     browser,
     url: world.api.url,
+    pausePush: () => push.stop(),
+    resumePush() {
+      if (!push.isRunning()) push = startPush();
+    },
     async close() {
       await browser.close().catch(() => undefined);
       await push.stop();

@@ -4,13 +4,13 @@
  * No timed assertions: every step waits for a state on the page.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe.ts';
 import { hasChromium } from '../helpers/browser.ts';
 import { sandboxControl } from '../helpers/salesforce.ts';
 import { sandboxAccount, signInWith, startUiWorld, type UiWorld } from '../helpers/ui-world.ts';
 
-describe.runIf(hasChromium)('the web UI in Chromium', () => {
+describe.runIf(hasChromium)('the web UI in Chromium', { timeout: 180_000 }, () => {
   let world: UiWorld;
   let org: { id: string; apiKey: string };
   let context: BrowserContext;
@@ -21,6 +21,7 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
   const api = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
   const watch = (p: Page) => p.on('console', (m) => /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
   const heading = (p: Page, name: string | RegExp) => p.getByRole('heading', { level: 1, name }).waitFor();
+  const settled = (p: Page) => p.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((e) => /^(Loading|Opening)/.test(e.textContent ?? '')));
   const nav = async (name: string) => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
   };
@@ -34,6 +35,10 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
   });
   afterAll(async () => {
     await world?.close();
+  });
+  // A failed step leaves a picture of the page behind (test-results/, git-ignored).
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: `test-results/ui-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => undefined);
   });
 
   it('refuses a wrong key; signs in with a key, survives a reload, and a second tab is signed in too', async () => {
@@ -119,8 +124,8 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
 
   it('a lead created through the API turns Synced on the list without a reload; its page shows ids, Account, rep and log', async () => {
     const account = await sandboxAccount(world);
-    // Salesforce answers the first write slowly: time to see the lead wait.
-    await sandboxControl(world.sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: { path: 'composite' }, error: 'LATENCY', latency_ms: 4000, count: 1 }] });
+    // Pushes held: the lead waits, visibly, until they resume.
+    await world.pausePush();
     await nav('Leads');
     await heading(page, 'Leads');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -130,9 +135,9 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
     await api('POST', `/leads/${lead.id}/messages`, { role: 'lead', channel: 'chat', text: 'Hi, I would like a demo.' });
     const row = page.locator('#leads tbody tr', { hasText: 'ada@example.com' });
     await row.locator('.badge', { hasText: 'Pending' }).waitFor();
+    world.resumePush();
     await row.locator('.badge', { hasText: 'Synced' }).waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
-    await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/faults');
 
     await row.locator('td').nth(1).click();
     await page.waitForURL(`**/orgs/${org.id}/leads/${lead.id}`);
@@ -154,7 +159,7 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
   });
 
   it('a push Salesforce refuses shows in Sync Health by its code; Retry pushes it once fixed', async () => {
-    await sandboxControl(world.sandbox, 'POST', '/__sandbox/validation-rules/Lead', { name: 'NoBrokenCo', field: 'Company', condition: 'equals', value: 'Broken Co', message: 'Company may not be Broken Co.' });
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/validation-rules/Lead', { name: 'NoBroken', field: 'Email', condition: 'equals', value: 'broken@example.com', message: 'This address is on the do-not-contact list.' });
     await api('POST', '/leads', { fields: { email: 'broken@example.com', last_name: 'Broke', company: 'Broken Co' } });
     await nav('Sync Health');
     await heading(page, 'Sync Health');
@@ -163,7 +168,7 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
     expect(await errors.locator('h3 code').allTextContents()).toContain('FIELD_CUSTOM_VALIDATION_EXCEPTION');
     await errors.getByRole('link', { name: 'Export errors (CSV)' }).waitFor();
     await page.locator('#api-gauge').waitFor();
-    await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/validation-rules/Lead/NoBrokenCo');
+    await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/validation-rules/Lead/NoBroken');
     await errors.getByRole('button', { name: 'Retry' }).click();
     await errors.getByText('No lead is in error.').waitFor({ timeout: 60_000 });
   });
@@ -181,7 +186,7 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
     await page.getByLabel('Body').fill('Hi {{ salesforce_assigned_sales_rep_name }}, {{ first_name }} is yours.');
     await page.getByRole('button', { name: 'Create workflow' }).click();
     await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
-    await page.getByLabel('Template').selectOption({ label: 'Action 1 · Body' });
+    await page.getByLabel('Template', { exact: true }).selectOption({ label: 'Action 1 · Body' });
     await page.getByLabel('For lead').selectOption({ label: 'ada@example.com' });
     await page.getByRole('button', { name: 'Render preview' }).click();
     await page.locator('#rendered', { hasText: `Hi ${repName}, Ada is yours.` }).waitFor();
@@ -260,7 +265,7 @@ describe.runIf(hasChromium)('the web UI in Chromium', () => {
     for (const [p, path, title] of pages) {
       await p.goto(world.url + path);
       await heading(p, title);
-      await p.locator('[role="status"]', { hasText: /^Loading/ }).waitFor({ state: 'detached' });
+      await settled(p);
       expect(await seriousViolations(p), path).toEqual([]);
     }
     await staff.close();
