@@ -25,6 +25,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { pullRuleRoutes } from './routes/pull-rules.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { syncNowRoutes } from './routes/sync-now.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
@@ -150,8 +151,9 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
   pullRuleRoutes(app, ctx);
+  syncNowRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
-  webRoutes(app);
+  await webRoutes(app);
   return app;
 }
 
