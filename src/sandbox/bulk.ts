@@ -138,7 +138,8 @@ function createJob(state: SandboxState, req: RestRequest): RestResponse {
   const body = (req.body ?? {}) as { operation?: string; query?: string; columnDelimiter?: string; lineEnding?: string; contentType?: string };
   if (body.operation !== 'query' && body.operation !== 'queryAll') throw new SalesforceError(400, 'INVALIDJOB', `Invalid operation: ${String(body.operation)}; expected query or queryAll`);
   if (!body.query) throw new SalesforceError(400, 'INVALIDJOB', 'A query is required');
-  if (/\bcount\s*\(\s*\)/i.test(body.query)) throw new SalesforceError(400, 'API_ERROR', 'Aggregate Relationships and aggregate functions are not supported in Bulk API 2.0 queries');
+  // Parent-to-child subqueries ("aggregate relationships") and aggregate functions have no CSV form.
+  if (/\bcount\s*\(\s*\)/i.test(body.query) || /\(\s*select\b/i.test(body.query)) throw new SalesforceError(400, 'API_ERROR', 'Aggregate Relationships and aggregate functions are not supported in Bulk API 2.0 queries');
   const delimiter = DELIMITERS[body.columnDelimiter ?? 'COMMA'];
   if (!delimiter) throw new SalesforceError(400, 'INVALIDJOB', `Invalid column delimiter: ${String(body.columnDelimiter)}`);
   const result = executeSoql(body.query, state.store, { includeDeleted: body.operation === 'queryAll', apiVersion: req.version });

@@ -178,7 +178,7 @@ function sobjects(state: SandboxState, req: RestRequest, parts: string[]): RestR
   }
   if (parts[1] === 'describe' && parts.length === 2) {
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
-    return { status: 200, body: describeObject(o, v) };
+    return { status: 200, body: describeObject(o, v, store.schema.values()) };
   }
   if (parts.length === 2 && (parts[1] === 'updated' || parts[1] === 'deleted')) {
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
