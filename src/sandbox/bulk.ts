@@ -22,7 +22,7 @@ interface Job {
   lineEnding: string;
 }
 
-const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
+export const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
 /** Results page size when the client does not pass maxRecords. */
 const DEFAULT_PAGE = 50_000;
 const jobs = new WeakMap<SandboxState, { seq: number; all: Map<string, Job> }>();
@@ -79,7 +79,7 @@ function valueAt(r: Record<string, unknown>, path: string): unknown {
   return cur;
 }
 
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   return `"${String(v).replace(/"/g, '""')}"`;
 }
