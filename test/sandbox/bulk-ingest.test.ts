@@ -84,6 +84,13 @@ describe('Bulk API 2.0 ingest', () => {
     expect(info.body).toMatchObject({ state: 'Failed', errorMessage: 'InvalidBatch : Field name not found : Nope__c' });
   });
 
+  it('faults matched by object see the object of an ingest job being created', async () => {
+    await control(ctx.sb, 'POST', '/faults', { faults: [{ match: { path: 'jobs/ingest', object: 'Contact' }, error: 'SERVER_UNAVAILABLE', count: 1 }] });
+    expect((await api(ctx, 'POST', '/jobs/ingest', { object: 'Lead', operation: 'insert' })).status).toBe(200);
+    expect((await api(ctx, 'POST', '/jobs/ingest', { object: 'Contact', operation: 'insert' })).status).toBe(503);
+    expect((await api(ctx, 'POST', '/jobs/ingest', { object: 'Contact', operation: 'insert' })).status).toBe(200);
+  });
+
   it('refuses bad jobs: unknown object or operation, upsert without an external id field', async () => {
     expect((await api(ctx, 'POST', '/jobs/ingest', { object: 'Nope', operation: 'insert' })).status).toBe(400);
     expect((await api(ctx, 'POST', '/jobs/ingest', { object: 'Lead', operation: 'merge' })).status).toBe(400);
