@@ -87,3 +87,18 @@ describe('relationships', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('cascade delete', () => {
+  it("deleting an Account deletes its Contacts (Contacts is cascadeDelete), and deleted() reports them", async () => {
+    const a = (await ctx.conn.sobject('Account').create({ Name: 'Cascade Co' })) as any;
+    const c = (await ctx.conn.sobject('Contact').create({ LastName: 'Goes Too', AccountId: a.id })) as any;
+    const keep = (await ctx.conn.sobject('Contact').create({ LastName: 'Stays' })) as any;
+    await ctx.conn.sobject('Account').destroy(a.id);
+    expect((await ctx.conn.query(`SELECT COUNT() FROM Contact WHERE Id = '${c.id}'`)).totalSize).toBe(0);
+    expect((await ctx.conn.query(`SELECT COUNT() FROM Contact WHERE Id = '${keep.id}'`)).totalSize).toBe(1);
+    const start = new Date(Date.now() - 60_000).toISOString();
+    const end = new Date(Date.now() + 120_000).toISOString();
+    const deleted = await ctx.conn.sobject('Contact').deleted(start, end);
+    expect(deleted.deletedRecords.map((d) => d.id)).toContain(c.id);
+  });
+});
