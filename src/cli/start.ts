@@ -7,6 +7,7 @@ import { startWorker, stopWithin, type Worker } from '../sync/worker.ts';
 import { handBackClaims } from '../db/sync.ts';
 import { newWorkerId, queueEnrichmentRefresh, syncOnce } from '../sync/engine.ts';
 import { claimTurns } from '../sync/queue.ts';
+import { startPullScheduler } from '../sync/pull-scheduler.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { createMailer } from '../workflows/actions.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
@@ -54,6 +55,8 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
     const worker = startPushLoops(booted, salesforce, options.concurrency);
     // Before the embedded sandbox closes: a batch in flight gets to finish against it.
     stops.unshift(() => worker.stop());
+    const pulls = startPulls(booted, salesforce);
+    stops.unshift(() => pulls.stop());
     const workflows = startWorkflowRunner(booted);
     stops.push(() => workflows.stop());
     const { app, port } = await listen(booted, worker, salesforce);
@@ -105,8 +108,9 @@ export async function workerCommand(options: { concurrency: number }): Promise<v
   const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
   const pushers = startPushLoops(booted, salesforce, options.concurrency);
   const workflows = startWorkflowRunner(booted);
+  const pulls = startPulls(booted, salesforce);
   booted.logger.info({ concurrency: options.concurrency }, 'worker started');
-  onShutdown(booted, [() => pushers.stop(), () => workflows.stop()]);
+  onShutdown(booted, [() => pushers.stop(), () => pulls.stop(), () => workflows.stop()]);
 }
 
 /**
@@ -141,6 +145,11 @@ function startSyncWorker(booted: Booted, salesforce: SalesforceClients, claimTur
     },
   });
   return { isRunning: () => worker.isRunning(), stop: () => stopWithin(worker, 6_000, () => handBackClaims(booted.db, deps.workerId, 60_000)) };
+}
+
+/** Pull Rules: due rules start runs; runs are worked (and resumed) one at a time per process. */
+function startPulls(booted: Booted, salesforce: SalesforceClients): Worker {
+  return startPullScheduler({ db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId() });
 }
 
 /** Workflow events and actions, from the durable tables, in the worker loop. */

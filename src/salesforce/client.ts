@@ -337,6 +337,37 @@ export class OrgClient {
     return this.call(async (conn) => toPage<R>(await conn.queryMore<Record<string, unknown>>(nextRecordsUrl)));
   }
 
+  /**
+   * Several SOQL queries in as few calls as Salesforce allows: five query subrequests per
+   * `POST /composite` (one API call each), every page of each result fetched. The queries travel in
+   * the request body, so an IN list may be far longer than a query URL allows (SOQL's own limit is
+   * 100,000 characters). Results in the order of `soqls`.
+   */
+  async queries<R = Record<string, unknown>>(soqls: readonly string[]): Promise<R[][]> {
+    const out: R[][] = [];
+    for (let i = 0; i < soqls.length; i += COMPOSITE_QUERIES) {
+      const chunk = soqls.slice(i, i + COMPOSITE_QUERIES);
+      const answers = await this.call(async (conn) => {
+        const compositeRequest = chunk.map((q, n) => ({ method: 'GET', url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(q)}`, referenceId: `q${n}` }));
+        return (await conn.request<{ compositeResponse: Array<{ httpStatusCode: number; body: unknown }> }>({ method: 'POST', url: '/composite', body: JSON.stringify({ allOrNone: false, compositeRequest }), headers: { 'content-type': 'application/json' } })).compositeResponse;
+      });
+      for (const answer of answers) {
+        if (answer.httpStatusCode >= 400) {
+          const first = (Array.isArray(answer.body) ? answer.body[0] : answer.body) as { errorCode?: string; message?: string } | undefined;
+          throw Object.assign(new Error(first?.message ?? `query failed with HTTP ${answer.httpStatusCode}`), { errorCode: first?.errorCode ?? `HTTP_${answer.httpStatusCode}`, name: first?.errorCode ?? 'Error' });
+        }
+        let page = toPage<R>(answer.body as { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string });
+        const records = [...page.records];
+        while (page.nextRecordsUrl) {
+          page = await this.queryMore<R>(page.nextRecordsUrl);
+          records.push(...page.records);
+        }
+        out.push(records);
+      }
+    }
+    return out;
+  }
+
   /** The record count of a selection (`SELECT COUNT() FROM ...`): one call, no records. */
   async count(soql: string): Promise<number> {
     return this.call(async (conn) => (await conn.query(soql, { autoFetch: false })).totalSize);
@@ -410,6 +441,9 @@ export class OrgClient {
     return this.call(async (conn) => (await conn.limits()) as unknown as Record<string, { Max: number; Remaining: number }>);
   }
 }
+
+/** Query subrequests Salesforce accepts in one composite request. */
+export const COMPOSITE_QUERIES = 5;
 
 /** Salesforce accepts at most 200 records per sObject Collections request. */
 export const COLLECTION_SIZE = 200;
