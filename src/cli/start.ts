@@ -13,6 +13,7 @@ import { createMailer } from '../workflows/actions.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { boot, type Booted } from './boot.ts';
+import { localUrl, removeServerFile, writeServerFile } from './server-file.ts';
 
 /** SIGTERM/SIGINT: stop claiming, finish or hand back in-flight work, exit within 10 s. */
 function onShutdown(booted: Booted, stops: Array<() => Promise<void>>): void {
@@ -39,13 +40,13 @@ async function listen(booted: Booted, worker: Worker | undefined, salesforce?: S
   return { app, port };
 }
 
-export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean; concurrency: number }): Promise<void> {
+export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean; sandboxPort?: string; concurrency: number }): Promise<void> {
   const booted = await boot({ overrides: { PORT: options.port, LEADSYNC_DATA_DIR: options.dataDir } });
   const stops: Array<() => Promise<void>> = [];
   const lines: string[] = [];
   try {
     if (options.sandbox && !booted.config.salesforce.clientId) {
-      const sandbox = await startSandboxOnFreePort();
+      const sandbox = await startSandboxOnFreePort(options.sandboxPort === undefined ? 4010 : Number(options.sandboxPort));
       stops.push(() => sandbox.close());
       booted.config = withSandbox(booted.config, sandbox);
       lines.push(`  Salesforce sandbox: ${sandbox.url}  (log in as ${sandbox.username} / ${sandbox.password})`);
@@ -60,6 +61,11 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
     stops.push(() => workflows.stop());
     const { app, port } = await listen(booted, worker, salesforce);
     stops.unshift(() => app.close());
+    if (!booted.config.databaseUrl) {
+      // Admin commands on this data directory ask this process (it alone may open the database).
+      await writeServerFile(booted.config.dataDir, { url: localUrl(booted.config.host, port), pid: process.pid, started_at: new Date().toISOString() });
+      stops.unshift(() => removeServerFile(booted.config.dataDir));
+    }
     const base = booted.config.publicUrl.includes(`:${booted.config.port}`) ? booted.config.publicUrl.replace(`:${booted.config.port}`, `:${port}`) : booted.config.publicUrl;
     // With --port 0 the real port is known only now; the OAuth callback URL is built from this.
     booted.config.publicUrl = base;
@@ -158,10 +164,10 @@ function startWorkflowRunner(booted: Booted): Worker {
   return startWorker({ db: booted.db, logger: booted.logger, pollMs: 500, tick: () => runWorkflowsOnce(deps).then(() => undefined) });
 }
 
-/** The sandbox on its usual port 4010, or any free port when 4010 is taken. */
-async function startSandboxOnFreePort() {
+/** The sandbox on its port (--sandbox-port, default 4010), or any free port when that one is taken. */
+async function startSandboxOnFreePort(port: number) {
   try {
-    return await startSandbox({ port: 4010, seed: 'demo' });
+    return await startSandbox({ port, seed: 'demo' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startSandbox({ port: 0, seed: 'demo' });

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
-import { getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
+import { countApiCalls, getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
 import { apiCallsLimit, apiCallsUsed } from '../metrics.ts';
 import { decryptSecret, encryptSecret, secretContext, SecretUnreadable } from './crypto.ts';
 import { OAuthError, requestToken } from './token-endpoint.ts';
@@ -118,8 +118,15 @@ export class OrgClient {
     this.version = row.token_version;
     this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
-    this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
-    return this.conn;
+    const conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
+    // Every REST request jsforce sends (queryMore pages included) is one API call as Salesforce counts them.
+    const request = conn.request.bind(conn);
+    conn.request = ((...args: Parameters<typeof request>) => {
+      this.uncountedCalls++;
+      return request(...args);
+    }) as typeof conn.request;
+    this.conn = conn;
+    return conn;
   }
 
   /**
@@ -237,12 +244,22 @@ export class OrgClient {
 
   private usageStoredAt = 0;
   private lastUsage: { used: number; max: number; at: number } | undefined;
+  /** API calls made since they were last added to the organization's hourly count. */
+  private uncountedCalls = 0;
 
   /**
-   * Stores the last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at
-   * once, in the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
+   * Adds the calls just made to the organization's hourly count (Sync Health's chart), and stores the
+   * last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at once, in
+   * the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
    */
   private async recordUsage(): Promise<void> {
+    if (this.uncountedCalls > 0) {
+      const calls = this.uncountedCalls;
+      this.uncountedCalls = 0;
+      await countApiCalls(this.deps.db, this.orgId, calls).catch(() => {
+        this.uncountedCalls += calls;
+      });
+    }
     const usage = (this.conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } } | undefined)?.limitInfo?.apiUsage;
     if (!usage) return;
     apiCallsUsed.set({ org: this.orgId }, usage.used);
