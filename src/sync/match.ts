@@ -46,36 +46,37 @@ export function mappedFields(rows: ReadonlyArray<{ salesforce_field: string; fla
   return rows.filter((r) => !r.flagged).map((r) => describe.get(r.salesforce_field.toLowerCase())?.name).filter((n): n is string => n !== undefined);
 }
 
-/**
- * How a caller wants its reads sent. Default: one GET per query, IN lists sized for the query URL.
- * `composite`: five queries per composite call, IN lists up to `maxChars` (Pull reads thousands of
- * emails per batch: far fewer calls).
- */
-export interface ReadOptions {
-  composite?: boolean;
-  maxChars?: number;
-}
-
-async function run(client: OrgClient, queries: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
-  if (options.composite) return (await client.queries<SfRecord>(queries)).flat();
+async function run(client: OrgClient, queries: readonly string[]): Promise<SfRecord[]> {
   const out: SfRecord[] = [];
   for (const q of queries) out.push(...(await client.query<SfRecord>(q)));
   return out;
 }
 
-const dedupe = (records: SfRecord[]) => [...new Map(records.map((r) => [r.Id, r])).values()];
+/** Records once each (a record found by id and by email comes back twice). */
+export const dedupe = (records: SfRecord[]) => [...new Map(records.map((r) => [r.Id, r])).values()];
 const where = (select: readonly string[], object: string, clause: string) => (list: string) => `SELECT ${select.join(', ')} FROM ${object} WHERE ${clause} IN (${list})`;
 
-export async function fetchLeads(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
-  const list = (values: readonly string[], field: string) => inListQueries(values, where(select, 'Lead', field), options.maxChars);
-  return dedupe(await run(client, [...list(ids, 'Id'), ...list(emails, 'Email')], options));
+/**
+ * The queries that read Leads or Contacts by stored ids and by emails, IN lists split to fit
+ * `maxChars` (default: what a query URL allows; Pull sends them in a composite body, where longer fit).
+ */
+export function recordQueries(object: 'Lead' | 'Contact', select: readonly string[], ids: readonly string[], emails: readonly string[], maxChars?: number): string[] {
+  return [...inListQueries(ids, where(select, object, 'Id'), maxChars), ...inListQueries(emails, where(select, object, 'Email'), maxChars)];
 }
 
-export async function fetchContacts(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
-  const list = (values: readonly string[], field: string) => inListQueries(values, where(select, 'Contact', field), options.maxChars);
-  return dedupe(await run(client, [...list(ids, 'Id'), ...list(emails, 'Email')], options));
+/** The queries that read Accounts by name (step 3 of the Account priority). */
+export function accountQueries(names: readonly string[], maxChars?: number): string[] {
+  return inListQueries(names, where(ACCOUNT_SELECT, 'Account', 'Name'), maxChars);
 }
 
-export async function fetchAccountsByName(client: OrgClient, names: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
-  return dedupe(await run(client, inListQueries(names, where(ACCOUNT_SELECT, 'Account', 'Name'), options.maxChars), options));
+export async function fetchLeads(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[]): Promise<SfRecord[]> {
+  return dedupe(await run(client, recordQueries('Lead', select, ids, emails)));
+}
+
+export async function fetchContacts(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[]): Promise<SfRecord[]> {
+  return dedupe(await run(client, recordQueries('Contact', select, ids, emails)));
+}
+
+export async function fetchAccountsByName(client: OrgClient, names: readonly string[]): Promise<SfRecord[]> {
+  return dedupe(await run(client, accountQueries(names)));
 }
