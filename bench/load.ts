@@ -5,13 +5,18 @@
  * `POST /api/v1/orgs/{org}/leads`, each with a new email, at a fixed rate. Prints the latency
  * percentiles, the rate held, errors, the sync backlog during the run and the time to drain it.
  * Asserts nothing (the machine is shared); docs/benchmarks.md records a run.
- * LOAD_RATE (500), LOAD_SECONDS (60), LOAD_CONNECTIONS (50) change the shape.
+ * LOAD_RATE (500), LOAD_SECONDS (60), LOAD_CONNECTIONS (50) change the shape. LOAD_DATABASE_URL
+ * (a PostgreSQL server URL) runs the scaled-out shape instead: one `leadsync serve` and two
+ * `leadsync worker` processes on a scratch database of that server.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { run, waitFor } from '../test/helpers/processes.ts';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { run, waitFor, type Run } from '../test/helpers/processes.ts';
 import { authorizeThroughSandbox, type ConnectedWorld } from '../test/helpers/salesforce.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
 
@@ -20,19 +25,65 @@ const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const SERVER_URL = process.env.LOAD_DATABASE_URL;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** A scratch database on the PostgreSQL server; dropped by the returned function. */
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `leadsync_load_${Date.now()}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    await c.query(sql).finally(() => c.end());
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** The processes under load: `leadsync start` on a data dir, or `serve` + 2 `worker`s on PostgreSQL. */
+async function launch(env: Record<string, string>, dir: string): Promise<{ url: string; org: { id: string; apiKey: string }; processes: Run[]; cleanup: () => Promise<void> }> {
+  if (!SERVER_URL) {
+    const start = run(['start', '--no-sandbox', '--port', '0', '--data-dir', dir], env);
+    const url = (await waitFor(start, /Web UI:\s+(http:\/\/\S+?)\/\s/, 120_000))[1];
+    const org = { id: (await waitFor(start, /Demo organization:.*id (\S+)/))[1], apiKey: (await waitFor(start, /Demo API key:\s+(\S+)/))[1] };
+    return { url, org, processes: [start], cleanup: async () => {} };
+  }
+  const database = await scratchDatabase(SERVER_URL);
+  const port = await freePort();
+  const staffToken = `lss_${randomBytes(16).toString('hex')}`;
+  const shared = { ...env, DATABASE_URL: database.url, LEADSYNC_SECRET_KEY: randomBytes(32).toString('base64'), LEADSYNC_STAFF_TOKEN: staffToken, PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const serve = run(['serve', '--port', String(port)], { ...shared, LOG_LEVEL: 'info' });
+  await waitFor(serve, /serving the API/, 120_000);
+  const workers = [run(['worker'], shared), run(['worker'], shared)];
+  const url = `http://127.0.0.1:${port}`;
+  const created = await fetch(`${url}/api/v1/orgs`, { method: 'POST', headers: { authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Load' }) }).then((r) => r.json() as Promise<{ id: string; api_key: string }>);
+  return { url, org: { id: created.id, apiKey: created.api_key }, processes: [serve, ...workers], cleanup: database.drop };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'leadsync-load-'));
   const sandbox = await startSandboxThread({ port: 0, seed: 'empty' });
-  const start = run(['start', '--no-sandbox', '--port', '0', '--data-dir', dir], {
-    SALESFORCE_CLIENT_ID: sandbox.clientId,
-    SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
-    SALESFORCE_LOGIN_URL: sandbox.url,
-    // The default allowance (6,000 a minute per token) is below this test's rate on purpose.
-    LEADSYNC_RATE_LIMIT_PER_MINUTE: String(RATE * 60 * 2),
-  });
+  const launched = await launch(
+    {
+      SALESFORCE_CLIENT_ID: sandbox.clientId,
+      SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
+      SALESFORCE_LOGIN_URL: sandbox.url,
+      // The default allowance (6,000 a minute per token) is below this test's rate on purpose.
+      LEADSYNC_RATE_LIMIT_PER_MINUTE: String(RATE * 60 * 2),
+    },
+    dir,
+  );
   try {
-    const url = (await waitFor(start, /Web UI:\s+(http:\/\/\S+?)\/\s/, 120_000))[1];
-    const org = { id: (await waitFor(start, /Demo organization:.*id (\S+)/))[1], apiKey: (await waitFor(start, /Demo API key:\s+(\S+)/))[1] };
+    const { url, org } = launched;
     const call = async (method: string, p: string, options: { token?: string | null; body?: unknown } = {}) => {
       const token = options.token === undefined ? org.apiKey : options.token;
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
@@ -52,11 +103,11 @@ async function main(): Promise<void> {
     if (settings.status !== 200) throw new Error(JSON.stringify(settings.body));
     const sync = async () => (await call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/sync`)).body as { pending: number; in_flight: number; errors: number };
 
-    console.log(`leadsync start on ${url}; ${RATE} lead writes/s for ${SECONDS} s over ${CONNECTIONS} connections`);
+    console.log(`${SERVER_URL ? 'leadsync serve + 2 workers on PostgreSQL' : 'leadsync start (embedded)'} on ${url}; ${RATE} lead writes/s for ${SECONDS} s over ${CONNECTIONS} connections`);
     const backlog: number[] = [];
     const sampler = setInterval(() => void sync().then((s) => backlog.push(s.pending + s.in_flight)), 5000);
     const result = await autocannon({
-      url: `${url}/api/v1/orgs/${org.id}/leads`,
+      url: `${url.replace('//localhost:', '//127.0.0.1:')}/api/v1/orgs/${org.id}/leads`,
       method: 'POST',
       connections: CONNECTIONS,
       overallRate: RATE,
@@ -83,8 +134,11 @@ async function main(): Promise<void> {
     console.log(`  sync backlog:  every 5 s ${backlog.join(', ')}; at the end ${atEnd.pending + atEnd.in_flight}`);
     console.log(`  drained:       ${drainSeconds.toFixed(1)} s after the load stopped (${ok} leads pushed, ${drained.errors} in error)`);
   } finally {
-    start.child.kill('SIGTERM');
-    await start.exited;
+    for (const p of launched.processes) {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
+    await launched.cleanup();
     await sandbox.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,6 +20,7 @@ import { buildApi } from '../src/api/server.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { createLogger } from '../src/logger.ts';
+import { syncErrors } from '../src/metrics.ts';
 import { SalesforceClients } from '../src/salesforce/client.ts';
 import { newWorkerId, syncOnce } from '../src/sync/engine.ts';
 import { claimTurns } from '../src/sync/queue.ts';
@@ -209,8 +210,9 @@ async function main(): Promise<number> {
   const status = (await orgCall('GET', '/integrations/salesforce/sync')).body;
   await control('DELETE', '/__sandbox/faults');
 
-  // The failures LeadSync met, by code (DROP_AFTER_COMMIT shows as a connection closed without an answer).
-  const { rows: seen } = await db.query<{ code: string; n: number }>(`select error_code as code, count(*)::int as n from sync_log where error_code is not null group by 1 order by 2 desc`);
+  // The failures the pushes met, by code, from the process's own counter (per record and per
+  // request; DROP_AFTER_COMMIT shows as CONNECTION_ERROR: a connection closed without an answer).
+  const seen = (await syncErrors.get()).values.map((v) => ({ code: String(v.labels.code), n: v.value })).sort((a, b) => b.n - a.n);
 
   // Salesforce's side, read with the sandbox user.
   const token = await fetch(`${sandbox.url}/services/oauth2/token`, {
