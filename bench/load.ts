@@ -9,7 +9,7 @@
  * (a PostgreSQL server URL) runs the scaled-out shape instead: one `leadsync serve` and two
  * `leadsync worker` processes on a scratch database of that server.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -26,6 +26,14 @@ const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SERVER_URL = process.env.LOAD_DATABASE_URL;
+
+/** CPU seconds a process has used (user + system, from /proc/<pid>/stat; clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3, so utime (14) and stime (15) are fields[11] and fields[12].
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -104,6 +112,8 @@ async function main(): Promise<void> {
     const sync = async () => (await call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/sync`)).body as { pending: number; in_flight: number; errors: number };
 
     console.log(`${SERVER_URL ? 'leadsync serve + 2 workers on PostgreSQL' : 'leadsync start (embedded)'} on ${url}; ${RATE} lead writes/s for ${SECONDS} s over ${CONNECTIONS} connections`);
+    const apiPid = launched.processes[0].child.pid!;
+    const cpuBefore = await cpuSeconds(apiPid);
     const backlog: number[] = [];
     const sampler = setInterval(() => void sync().then((s) => backlog.push(s.pending + s.in_flight)), 5000);
     const result = await autocannon({
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ fields: { email: 'load-[<id>]@example.com', first_name: 'Load', last_name: 'Test [<id>]', company: 'Acme' } }),
     });
     clearInterval(sampler);
+    const apiCpu = (await cpuSeconds(apiPid)) - cpuBefore;
     const atEnd = await sync();
     const drainStart = Date.now();
     let drained = atEnd;
@@ -131,6 +142,7 @@ async function main(): Promise<void> {
     console.log(`  requests:      ${result.requests.total} (${ok} 2xx, ${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts)`);
     console.log(`  rate held:     ${(ok / SECONDS).toFixed(0)} lead writes/s (target ${RATE})`);
     console.log(`  latency:       p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
+    console.log(`  API process:   ${apiCpu.toFixed(1)} CPU s in ${SECONDS} s = ${((apiCpu * 1000) / Math.max(ok, 1)).toFixed(2)} CPU ms per write${SERVER_URL ? '' : ' (its push loops and database thread included)'}; load average ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}`);
     console.log(`  sync backlog:  every 5 s ${backlog.join(', ')}; at the end ${atEnd.pending + atEnd.in_flight}`);
     console.log(`  drained:       ${drainSeconds.toFixed(1)} s after the load stopped (${ok} leads pushed, ${drained.errors} in error)`);
   } finally {
