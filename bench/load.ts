@@ -60,7 +60,8 @@ async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop: 
 /** The processes under load: `leadsync start` on a data dir, or `serve` + 2 `worker`s on PostgreSQL. */
 async function launch(env: Record<string, string>, dir: string): Promise<{ url: string; org: { id: string; apiKey: string }; processes: Run[]; cleanup: () => Promise<void> }> {
   if (!SERVER_URL) {
-    const start = run(['start', '--no-sandbox', '--port', '0', '--data-dir', dir], env);
+    // LOAD_PROFILE=DIR writes a CPU profile of the process under load there.
+    const start = run(['start', '--no-sandbox', '--port', '0', '--data-dir', dir], env, process.env.LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROFILE}`] : []);
     const url = (await waitFor(start, /Web UI:\s+(http:\/\/\S+?)\/\s/, 120_000))[1];
     const org = { id: (await waitFor(start, /Demo organization:.*id (\S+)/))[1], apiKey: (await waitFor(start, /Demo API key:\s+(\S+)/))[1] };
     return { url, org, processes: [start], cleanup: async () => {} };

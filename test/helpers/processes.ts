@@ -12,8 +12,8 @@ export interface Run {
   exited: Promise<number | null>;
 }
 
-export function run(args: string[], env: Record<string, string | undefined> = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function run(args: string[], env: Record<string, string | undefined> = {}, nodeArgs: string[] = []): Run {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
