@@ -11,7 +11,8 @@
  * Memory: the idle RSS of a fresh `leadsync start` (first start on an empty data directory, then a
  * restart on it), each a child process; every part-1 run pushes in a child process of its own, so
  * its peak RSS is that engine's alone (the sandbox — Salesforce — stays in the bench's process).
- * BENCH_PART=1 or 2 runs that part alone; BENCH_PART=memory the start-up measurement alone.
+ * BENCH_PART=1 or 2 runs that part alone, BENCH_PART=memory the start-up measurement alone
+ * (BENCH_PART=pull: only bench/pull.bench.ts, which `npm run bench` runs after this).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -182,7 +183,8 @@ async function runLeadSync(sb: Sandbox, latencyMs = 0, databaseUrl?: string): Pr
  */
 const NODE_FLAGS: string[] = (() => {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((t) => t.startsWith('--') && !/^--(port|data-dir)/.test(t));
+  const command = pkg.scripts.start.split('&&').find((c) => c.includes('bin/leadsync.js')) ?? '';
+  return command.trim().split(/\s+/).filter((t, i, all) => t.startsWith('--') && i < all.indexOf('bin/leadsync.js'));
 })();
 
 /** What a child process needs to reach the bench's sandbox. */
@@ -401,6 +403,8 @@ function table(title: string, runs: Array<[string, LeadSyncRun]>, base: { second
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
+  // BENCH_PART=pull runs bench/pull.bench.ts alone.
+  if (process.env.BENCH_PART === 'pull') return;
   // Salesforce works on its own servers: by default the sandbox gets a thread of its own (BENCH_SANDBOX=inline shares the bench's).
   const inline = process.env.BENCH_SANDBOX === 'inline';
   const options = { port: 0, seed: 'empty' as const, dailyApiRequests: 10_000_000 };

@@ -168,11 +168,14 @@ describe(`push engine against the sandbox (${engineName})`, () => {
 
     it('a lead refused on its Lead write is not written to its Contact in the same push', async () => {
       await sb('POST', '/__sandbox/validation-rules/Lead', { name: 'No bad titles', field: 'Title', condition: 'equals', value: 'Bad', message: 'Title may not be Bad' });
+      // The person is both a Lead and a Contact already: each is updated by its own rule.
+      await sb('POST', '/__sandbox/records/Lead', { LastName: 'Both', Company: 'C', Email: 'both@example.com', Title: 'Old' });
       const contactId = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'Both', Email: 'both@example.com', Title: 'Old' })).id;
       await settings({ lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'title', salesforce_field: 'Title' }], [{ spara_field: 'title', salesforce_field: 'Title' }]);
       const lead = await createLead({ email: 'both@example.com', last_name: 'B', company: 'C', title: 'Bad' });
       await drain(deps, org.id);
       expect((await getLead(lead.id)).sync).toMatchObject({ status: 'error', last_error: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } });
+      expect((await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}&status=error`)).body.items[0]).toMatchObject({ object: 'Lead', operation: 'update' });
       expect((await soql(`SELECT Title FROM Contact WHERE Id = '${contactId}'`))[0].Title).toBe('Old');
     });
 
@@ -265,6 +268,7 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const status = (await call('GET', '/integrations/salesforce/sync')).body;
       expect(status.pending).toBe(1);
       expect(status.paused_until).not.toBeNull();
+      expect(status.pause_reason).toBe('request_limit');
       expect((await getLead(lead.id)).sync.status).toBe('pending');
       await sb('PUT', '/__sandbox/limits', { daily_api_requests: 1_000_000 });
       await drain(deps, org.id);
@@ -308,7 +312,7 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const { syncOnce } = await import('./engine.ts');
       await syncOnce(deps);
       expect((await call('GET', '/integrations/salesforce')).body.status).toBe('reconnection_required');
-      expect((await call('GET', '/integrations/salesforce/sync')).body.pending).toBe(1);
+      expect((await call('GET', '/integrations/salesforce/sync')).body).toMatchObject({ pending: 1, paused_until: null, pause_reason: 'reconnection_required' });
       const { authorizeThroughSandbox } = await import('../../test/helpers/salesforce.ts');
       await authorizeThroughSandbox(world, org);
       await drain(deps, org.id);

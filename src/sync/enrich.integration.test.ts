@@ -90,7 +90,23 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect((await call('POST', '/render', { lead_id: queued.id, template })).body.text).toBe('Hi Quinn, our team will follow up.');
   });
 
-  it('a Lead the push creates: its owner (whoever Salesforce assigned it to) is the rep at once, read back in one query per batch', async () => {
+  it('the integration user is nobody’s rep: a Contact it owns is skipped and the Lead’s owner (a rep) is the rep', async () => {
+    const integrationUser = (await world.api.database.db.query<{ salesforce_user_id: string }>('select salesforce_user_id from salesforce_connections where org_id = $1', [org.id])).rows[0].salesforce_user_id;
+    expect(integrationUser).toMatch(/^005/);
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'Mine', Email: 'both.owned@example.com', OwnerId: integrationUser });
+    await sb('POST', '/__sandbox/records/Lead', { LastName: 'Theirs', Company: 'B', Email: 'both.owned@example.com', OwnerId: sam });
+    const l = await pushLead({ email: 'both.owned@example.com', first_name: 'Ada' });
+    expect(l.fields).toMatchObject({ salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep', salesforce_assigned_sales_rep_email: 'sam@corp.example' });
+    // Owned by the integration user alone: no rep, and a greeting falls back to the team.
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'Alone', Email: 'only.integration@example.com', OwnerId: integrationUser });
+    const alone = await pushLead({ email: 'only.integration@example.com', first_name: 'Bo' });
+    expect(alone.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+    const template = "Hi {{ first_name }}, {{ salesforce_assigned_sales_rep_name | default: 'our team' }} will follow up.";
+    expect((await call('POST', '/render', { lead_id: alone.id, template })).body.text).toBe('Hi Bo, our team will follow up.');
+  });
+
+  it('a Lead the push creates is routed by the org’s assignment rule: its rep is the rule’s owner at once, read back in one query per batch', async () => {
+    await sb('PUT', '/__sandbox/assignment-rules/Lead', { active: true, entries: [{ owner_id: sam }] });
     await call('PUT', '/integrations/salesforce/settings', {
       push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
       mappings: { lead: [{ spara_field: 'first_name', salesforce_field: 'FirstName' }], contact: [] },
@@ -111,13 +127,25 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     for (const id of ids) {
       const lead = (await call('GET', `/leads/${id}`)).body;
       const record = created.find((r) => r.Email === lead.fields.email)!;
+      // LeadSync let Salesforce apply the rule (no `Sforce-Auto-Assign: FALSE`), and stored whom it picked.
+      expect(record.OwnerId).toBe(sam);
       expect(lead.fields).toMatchObject({
         salesforce_lead_id: record.Id,
-        salesforce_assigned_sales_rep_id: record.OwnerId,
-        salesforce_assigned_sales_rep_name: record.Owner.Name,
-        salesforce_assigned_sales_rep_email: record.Owner.Email,
+        salesforce_assigned_sales_rep_id: sam,
+        salesforce_assigned_sales_rep_name: 'Sam Rep',
+        salesforce_assigned_sales_rep_email: 'sam@corp.example',
       });
     }
+  });
+
+  it('a Lead the push creates with no assignment rule stays with the integration user: no rep', async () => {
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [], contact: [] },
+    });
+    const l = await pushLead({ email: 'unrouted@example.com', last_name: 'U', company: 'U' });
+    expect(l.fields.salesforce_lead_id).toMatch(/^00Q/);
+    expect(l.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
   });
 
   it('values Salesforce no longer has are cleared; the reads are in the sync log', async () => {
