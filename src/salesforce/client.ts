@@ -9,7 +9,9 @@
  * `invalid_grant` sets `reconnection_required`: the organization's queued work is kept and waits.
  */
 import { parse as parseCsv } from 'csv-parse';
-import jsforce from 'jsforce';
+// jsforce's core (Connection, query, sObject): its index also loads Bulk, Metadata, SOAP, Streaming
+// and other APIs LeadSync does not use, ~8 MB of memory.
+import { Connection as JsforceConnection } from 'jsforce/lib/core.js';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
@@ -66,7 +68,7 @@ export const DESCRIBE_TTL_MS = 60_000;
 export const CONNECTION_RECHECK_MS = 1_000;
 /** How often API usage is written to the database (the budget check reads it from there). */
 export const USAGE_STORE_MS = 2_000;
-type Connection = InstanceType<typeof jsforce.Connection>;
+type Connection = JsforceConnection;
 
 /** Clients of every organization this process talks to. */
 export class SalesforceClients {
@@ -118,7 +120,7 @@ export class OrgClient {
     this.version = row.token_version;
     this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
-    const conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
+    const conn = new JsforceConnection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
     // Every REST request jsforce sends (queryMore pages included) is one API call as Salesforce counts them.
     const request = conn.request.bind(conn);
     conn.request = ((...args: Parameters<typeof request>) => {
