@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'method_not_allowed'
   | 'rate_limited'
+  | 'bad_request'
+  | 'uri_too_long'
   // 502: Salesforce itself failed (not the client's input).
   | 'salesforce_error';
 

@@ -2,17 +2,20 @@
  * The HTTP API (api-v1.md): Fastify with JSON-Schema validation, one error shape for every failure,
  * bearer-token auth, per-token rate limits and an OpenAPI document at /api/v1/openapi.json.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { AppError } from '../errors.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
 import { salesforceRoutes } from './routes/salesforce.ts';
 import { syncRoutes } from './routes/sync.ts';
-import { authenticate, bearerToken } from './auth.ts';
+import { authenticate } from './auth.ts';
+import { checkStorableInput } from './input-guard.ts';
+import { useCursorKey } from './pagination.ts';
+import { securityHeaders } from './security-headers.ts';
 import type { ApiContext } from './context.ts';
 import { dataModelRoutes } from './routes/data-model.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -20,12 +23,26 @@ import { leadRoutes } from './routes/leads.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { pullRuleRoutes } from './routes/pull-rules.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncNowRoutes } from './routes/sync-now.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
+
+/** Routes that need a token: the API, less its documentation. */
+const needsToken = (request: FastifyRequest) => {
+  const url = request.routeOptions.url;
+  return url !== undefined && url.startsWith('/api/v1/') && !url.startsWith('/api/v1/docs') && url !== '/api/v1/openapi.json';
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why the token was refused; answered before the body is read, once the rate limit counted it. */
+    authFailure?: AppError;
+  }
+}
 
 export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { salesforce?: SalesforceClients }): Promise<FastifyInstance> {
   const ctx: ApiContext = { ...options, salesforce: options.salesforce ?? new SalesforceClients({ db: options.db, config: options.config, logger: options.logger }) };
@@ -36,6 +53,35 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
     logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace' }),
     // Unknown properties are an error, never silently dropped; JSON types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // An id of any length reaches its route and is a 404 there, not the router's 414.
+    routerOptions: { maxParamLength: 16_384 },
+    // Requests Node cannot parse (a bad Content-Length, a request line past 16 KiB) get our error shape too.
+    clientErrorHandler: answerUnparsableRequest,
+  });
+  if (ctx.config.secretKey) useCursorKey(ctx.config.secretKey);
+
+  // Every response: nosniff, no referrer, and a script-tight CSP on HTML.
+  app.addHook('onSend', securityHeaders);
+
+  // A request is authenticated before its body is read. A refused token is remembered here and
+  // answered in preParsing, after the rate limit (keyed on the client address then) has counted it.
+  app.addHook('onRequest', async (request, reply) => {
+    // @fastify/swagger-ui redirects this path to itself when a query string follows it.
+    if (request.url.startsWith('/api/v1/docs/static/index.html?')) return reply.redirect('/api/v1/docs/', 302);
+    if (!needsToken(request)) return;
+    try {
+      request.principal = await authenticate(ctx, request);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      request.authFailure = error;
+    }
+  });
+  app.addHook('preParsing', async (request) => {
+    if (request.authFailure) throw request.authFailure;
+  });
+  // Text no database can store is a 400 naming the input, whatever the route.
+  app.addHook('preValidation', async (request) => {
+    if (needsToken(request)) checkStorableInput(request);
   });
 
   // JSON only: a text/plain body is a 415, not a string that fails validation later.
@@ -56,21 +102,17 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
     global: true,
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    allowList: (request) => !request.url.startsWith('/api/v1/') || request.url.startsWith('/api/v1/docs') || request.url === '/api/v1/openapi.json',
-    // Per token (hashed: the key store must not hold tokens), else per client address.
+    allowList: (request) => !needsToken(request),
+    // Per organization (or staff); unauthenticated and refused requests per client address, so
+    // random tokens share one allowance.
     keyGenerator: (request) => {
-      const token = bearerToken(request);
-      return token ? createHash('sha256').update(token).digest('base64url') : `ip:${request.ip}`;
+      const who = request.principal;
+      return who ? (who.kind === 'staff' ? 'staff' : `org:${who.org.id}`) : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request, context) => {
       const error = new AppError(429, 'rate_limited', `Too many requests: at most ${context.max} per minute. Retry after ${context.after}.`);
       return Object.assign(error, { statusCode: 429 });
     },
-  });
-
-  app.addHook('preHandler', async (request) => {
-    if (!request.routeOptions.url?.startsWith('/api/v1/') || request.routeOptions.url.startsWith('/api/v1/docs') || request.routeOptions.url === '/api/v1/openapi.json') return;
-    request.principal = await authenticate(ctx, request);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -95,9 +137,31 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
   syncNowRoutes(app, ctx);
+  pullRuleRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
   await webRoutes(app);
   return app;
+}
+
+/**
+ * Node's answer to a request it cannot parse, in our error shape: a request line or headers past
+ * Node's 16 KiB limit is 414 (a URL too long to read), anything else (a bad Content-Length...) 400.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLong = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(
+    tooLong
+      ? new AppError(414, 'uri_too_long', 'The request line and headers are over 16 KiB: shorten the URL.').toBody()
+      : new AppError(400, 'bad_request', `The HTTP request could not be read (${error.code ?? 'malformed'}): check its Content-Length and headers.`).toBody(),
+  );
+  socket.end(
+    `HTTP/1.1 ${tooLong ? '414 URI Too Long' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-content-type-options: nosniff\r\nreferrer-policy: no-referrer\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Maps every error a client can cause to the API's error shape; undefined for our own failures. */

@@ -66,13 +66,49 @@ export const MAX_LENGTH: Partial<Record<FieldType, number>> = {
 // Pragmatic address syntax: one @, a dot in the domain, no spaces — what Salesforce accepts too.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
 /** Salesforce ids: 15 or 18 alphanumerics. The key prefix is checked per field. */
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 const ID_PREFIX: Record<string, string> = { salesforce_lead_id: '00Q', salesforce_contact_id: '003' };
 
 export function isValidEmail(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
+}
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const daysInMonth = (year: number, month: number) => (month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+const isCalendarDate = (year: number, month: number, day: number) => year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+
+/**
+ * `YYYY-MM-DD` checked against the calendar: undefined when not of that form, null when no such day
+ * (2026-02-30, year 0000). Nothing is rolled over to another day.
+ */
+export function parseDate(text: string): true | null | undefined {
+  const m = DATE.exec(text);
+  if (!m) return undefined;
+  return isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) ? true : null;
+}
+
+/**
+ * An ISO-8601 date-time with a time zone, checked field by field (JavaScript's Date would turn
+ * 2026-02-30 into March 2nd and read year 0001 as 2001): undefined when not of that form, null when
+ * no such moment or outside years 0001-9999 in UTC.
+ */
+export function parseDateTime(text: string): Date | null | undefined {
+  const m = DATETIME.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const offsetHours = m[10] === undefined ? 0 : Number(m[10]);
+  const offsetMinutes = m[11] === undefined ? 0 : Number(m[11]);
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  const instant = new Date(0);
+  instant.setUTCFullYear(year, month - 1, day);
+  instant.setUTCHours(hour, minute, second, millis);
+  const sign = m[9] === '-' ? -1 : 1;
+  instant.setTime(instant.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
+  const utcYear = instant.getUTCFullYear();
+  return utcYear >= 1 && utcYear <= 9999 ? instant : null;
 }
 
 export type FieldValue = string | number | boolean;
@@ -88,17 +124,16 @@ export function normalizeValue(field: FieldDefinition, value: unknown): { value:
       if (typeof value !== 'boolean') return { problem: 'must be true or false' };
       return { value };
     case 'date': {
-      const m = typeof value === 'string' ? DATE.exec(value) : null;
-      if (!m) return { problem: 'must be a date YYYY-MM-DD' };
-      const d = new Date(`${value as string}T00:00:00Z`);
-      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) return { problem: 'is not a calendar date' };
+      const date = typeof value === 'string' ? parseDate(value) : undefined;
+      if (date === undefined) return { problem: 'must be a date YYYY-MM-DD' };
+      if (date === null) return { problem: 'is not a calendar date (years 0001 to 9999)' };
       return { value: value as string };
     }
     case 'datetime': {
-      if (typeof value !== 'string' || !DATETIME.test(value)) return { problem: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-28T14:03:00Z' };
-      const d = new Date(value);
-      if (Number.isNaN(d.getTime())) return { problem: 'is not a valid date-time' };
-      return { value: d.toISOString() };
+      const instant = typeof value === 'string' ? parseDateTime(value) : undefined;
+      if (instant === undefined) return { problem: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-28T14:03:00Z' };
+      if (instant === null) return { problem: 'is not a valid date-time (a calendar date in years 0001 to 9999, hours 00-23, minutes and seconds 00-59)' };
+      return { value: instant.toISOString() };
     }
     default: {
       if (typeof value !== 'string') return { problem: 'must be a string' };

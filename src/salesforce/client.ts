@@ -8,7 +8,9 @@
  * this one waited) and stores a rotated refresh token before anything uses it. A refresh answered
  * `invalid_grant` sets `reconnection_required`: the organization's queued work is kept and waits.
  */
+import { parse as parseCsv } from 'csv-parse';
 import jsforce from 'jsforce';
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
@@ -87,6 +89,7 @@ export class OrgClient {
   private describes = new Map<string, { at: number; fields: FieldDescribe[] }>();
   /** When the connection row was last seen unchanged. */
   private checkedAt = 0;
+  private userId: string | undefined;
 
   constructor(
     private readonly deps: ClientDeps,
@@ -113,6 +116,7 @@ export class OrgClient {
     if (row.status !== 'connected' || !row.access_token_enc || !row.instance_url) throw new SalesforceNotConnected(this.orgId);
     const token = accessToken ?? this.open('access_token', row.access_token_enc);
     this.version = row.token_version;
+    this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
     this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
     return this.conn;
@@ -279,6 +283,11 @@ export class OrgClient {
     return fields;
   }
 
+  /** The connected Salesforce user's Id (the integration user), known once a call has been made. */
+  get connectedUserId(): string | undefined {
+    return this.userId;
+  }
+
   /** The connection row changed in this process (connect, deauthorize): probe it on the next call. */
   connectionChanged(): void {
     this.checkedAt = 0;
@@ -309,6 +318,45 @@ export class OrgClient {
   /** The page after `nextRecordsUrl` (a locator from queryPage or queryMore). */
   async queryMore<R = Record<string, unknown>>(nextRecordsUrl: string): Promise<QueryPage<R>> {
     return this.call(async (conn) => toPage<R>(await conn.queryMore<Record<string, unknown>>(nextRecordsUrl)));
+  }
+
+  /** The record count of a selection (`SELECT COUNT() FROM ...`): one call, no records. */
+  async count(soql: string): Promise<number> {
+    return this.call(async (conn) => (await conn.query(soql, { autoFetch: false })).totalSize);
+  }
+
+  /** Starts a Bulk API 2.0 query job (`POST /jobs/query`); returns its id. */
+  async bulkQueryStart(soql: string): Promise<string> {
+    return this.call(async (conn) => {
+      const job = await conn.request<{ id: string }>({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: soql }), headers: { 'content-type': 'application/json' } });
+      return job.id;
+    });
+  }
+
+  /** A Bulk API 2.0 query job's state (`UploadComplete`, `InProgress`, `JobComplete`, `Failed`, `Aborted`) and error message. */
+  async bulkQueryState(jobId: string): Promise<{ state: string; errorMessage?: string }> {
+    return this.call((conn) => conn.request<{ state: string; errorMessage?: string }>(`/jobs/query/${encodeURIComponent(jobId)}`));
+  }
+
+  /**
+   * One results page of a finished Bulk API 2.0 query job, streamed: rows are parsed from the CSV as
+   * it arrives (relationship columns keep their dotted names, every value a string, '' for null), so a
+   * page of any size costs the memory of a few rows. `locator` null reads the first page; the answer's
+   * `next` is the next page's locator, null after the last.
+   */
+  async bulkQueryResults(jobId: string, locator: string | null, maxRecords?: number): Promise<{ next: string | null; rows: AsyncIterable<Record<string, string>> }> {
+    return this.call(async (conn) => {
+      const params = new URLSearchParams();
+      if (locator) params.set('locator', locator);
+      if (maxRecords) params.set('maxRecords', String(maxRecords));
+      const url = `${conn.instanceUrl}/services/data/v${conn.version}/jobs/query/${encodeURIComponent(jobId)}/results${params.size ? `?${params}` : ''}`;
+      const response = await fetch(url, { headers: { authorization: `Bearer ${conn.accessToken}`, accept: 'text/csv' } });
+      noteLimitInfo(conn, response.headers.get('sforce-limit-info'));
+      if (!response.ok || !response.body) throw await restError(response);
+      const next = response.headers.get('sforce-locator');
+      const rows = Readable.fromWeb(response.body as never).pipe(parseCsv({ columns: true, bom: true, relax_column_count: false }));
+      return { next: next && next !== 'null' ? next : null, rows };
+    });
   }
 
   /** sObject Collections create, 200 records a request, per-record results in input order (allOrNone false). */
@@ -361,6 +409,26 @@ export interface SaveResult {
   id?: string;
   success: boolean;
   errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+}
+
+/** Salesforce's `Sforce-Limit-Info` on a response read outside jsforce, where jsforce keeps it (recordUsage reads it there). */
+function noteLimitInfo(conn: Connection, header: string | null): void {
+  const m = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
+  if (m) (conn as unknown as { limitInfo: { apiUsage: { used: number; limit: number } } }).limitInfo = { apiUsage: { used: Number(m[1]), limit: Number(m[2]) } };
+}
+
+/** A REST error answer as jsforce would raise it (`errorCode`, `message`), so callers classify it alike. */
+async function restError(response: Response): Promise<Error> {
+  const text = await response.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const first = (Array.isArray(body) ? body[0] : body) as { errorCode?: string; message?: string } | undefined;
+  const errorCode = first?.errorCode ?? (response.status === 401 ? 'INVALID_SESSION_ID' : `HTTP_${response.status}`);
+  return Object.assign(new Error(first?.message ?? (text.slice(0, 200) || `HTTP ${response.status}`)), { errorCode, name: errorCode, statusCode: response.status });
 }
 
 function toPage<R>(result: { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string }): QueryPage<R> {

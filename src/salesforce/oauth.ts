@@ -3,7 +3,8 @@
  * single-use, expiring, org-bound state; the customer's own connected app (client credentials);
  * deauthorize. Tokens are stored encrypted and never returned.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
 import {
@@ -72,8 +73,34 @@ const hashState = (state: string) => createHash('sha256').update(state).digest('
 const verifierContext = (stateHash: string) => secretContext('oauth_states', stateHash, 'code_verifier');
 const connectionContext = (orgId: string, column: 'access_token' | 'refresh_token' | 'client_secret') => secretContext('salesforce_connections', orgId, column);
 
-/** Starts the web-server flow: returns the URL to send the admin's browser to. */
-export async function createAuthorizationUrl(deps: OAuthDeps, orgId: string, loginUrlInput: string | undefined): Promise<string> {
+/**
+ * The browser binding of a state (api-v1.md, RFC 6749 §10.12): `authorize` answers with an
+ * httpOnly, SameSite=Lax cookie holding the state, named after its hash (several flows may be open
+ * in one browser), and the callback accepts a state only with that cookie. An authorization URL
+ * sent to someone else therefore cannot be completed in their browser.
+ */
+export const STATE_COOKIE_PATH = '/oauth/salesforce/';
+const stateCookieName = (state: string) => `leadsync_oauth_${hashState(state).slice(0, 16)}`;
+
+/** The Set-Cookie header that binds `state` to the browser that asked for it. */
+export function stateCookie(config: Config, state: string): string {
+  return stringifySetCookie({ name: stateCookieName(state), value: state, httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:'), path: STATE_COOKIE_PATH, maxAge: STATE_TTL_SECONDS });
+}
+
+/** The Set-Cookie header that clears the cookie of `state` once the callback has used it. */
+export function clearStateCookie(config: Config, state: string): string {
+  return stringifySetCookie({ name: stateCookieName(state), value: '', httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:'), path: STATE_COOKIE_PATH, maxAge: 0 });
+}
+
+/** Whether the request's Cookie header carries the cookie `authorize` set for `state`. */
+export function hasStateCookie(cookieHeader: string | undefined, state: string): boolean {
+  if (!cookieHeader) return false;
+  const value = parseCookie(cookieHeader)[stateCookieName(state)];
+  return value !== undefined && value.length === state.length && timingSafeEqual(Buffer.from(value), Buffer.from(state));
+}
+
+/** Starts the web-server flow: the URL to send the admin's browser to, and the state to bind to it. */
+export async function createAuthorizationUrl(deps: OAuthDeps, orgId: string, loginUrlInput: string | undefined): Promise<{ url: string; state: string }> {
   const loginUrl = checkLoginUrl(loginUrlInput, deps.config);
   const { clientId } = appCredentials(deps.config);
   const state = randomBytes(32).toString('base64url');
@@ -96,19 +123,30 @@ export async function createAuthorizationUrl(deps: OAuthDeps, orgId: string, log
     code_challenge_method: 'S256',
     scope: 'api refresh_token',
   });
-  return `${loginUrl}/services/oauth2/authorize?${params.toString()}`;
+  return { url: `${loginUrl}/services/oauth2/authorize?${params.toString()}`, state };
 }
 
 export type CallbackResult =
   | { ok: true; orgId: string; clearedLeads: number }
   | { ok: false; orgId?: string; reason: 'access_denied' | 'oauth_error' | 'invalid_state' | 'exchange_failed'; message: string };
 
-/** Completes the flow from Salesforce's redirect. Any failure leaves the stored connection as it was. */
-export async function completeAuthorization(deps: OAuthDeps, query: { code?: string; state?: string; error?: string; error_description?: string }): Promise<CallbackResult> {
+const INVALID_STATE = 'This authorization link is not valid: it was already used, it expired, it was opened in another browser than the one that started it, or it was not started by LeadSync.';
+
+/**
+ * Completes the flow from Salesforce's redirect. A state without its browser cookie is refused
+ * before it is looked up (so it stays usable in the browser that started it). Any failure leaves
+ * the stored connection as it was.
+ */
+export async function completeAuthorization(
+  deps: OAuthDeps,
+  query: { code?: string; state?: string; error?: string; error_description?: string },
+  cookieHeader: string | undefined,
+): Promise<CallbackResult> {
+  if (!query.state || !hasStateCookie(cookieHeader, query.state)) return { ok: false, reason: 'invalid_state', message: INVALID_STATE };
   const stateHash = query.state ? hashState(query.state) : undefined;
   const state = stateHash ? await consumeOAuthState(deps.db, stateHash) : undefined;
   if (!state) {
-    return { ok: false, reason: 'invalid_state', message: 'This authorization link is not valid: it was already used, it expired, or it was not started by LeadSync.' };
+    return { ok: false, reason: 'invalid_state', message: INVALID_STATE };
   }
   if (query.error) {
     const denied = query.error === 'access_denied';

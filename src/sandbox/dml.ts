@@ -33,7 +33,8 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   canonicalReferences(o, values);
   const now = sfDateTime(ctx.now);
   const rec: Record<string, unknown> = {};
-  for (const f of o.fields.values()) rec[f.name] = f.type === 'boolean' ? false : null;
+  // Only values are stored: an absent field reads as null, so a record costs what its data costs.
+  for (const f of o.fields.values()) if (f.type === 'boolean') rec[f.name] = false;
   Object.assign(rec, {
     IsDeleted: false,
     CreatedDate: now,
@@ -58,6 +59,11 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   if (!ctx.admin) {
     checkValidationRules(dml.rules, o, rec);
     if (!ctx.allowDuplicates) checkDuplicateRules(dml.store, dml.rules, o, rec, undefined, dml.version);
+    // The active assignment rule routes the new record; its owner wins over an OwnerId in the body.
+    if (ctx.autoAssign) {
+      const owner = dml.rules.assign(o.name, rec, (f) => o.fields.get(f.toLowerCase())?.name);
+      if (owner) rec.OwnerId = owner;
+    }
   }
   const given = typeof values.Id === 'string' ? normalizeId(values.Id) : undefined;
   rec.Id = given ?? dml.store.ids.next(o.keyPrefix);

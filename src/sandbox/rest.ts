@@ -67,7 +67,9 @@ function header(req: RestRequest, name: string): string | undefined {
 
 export function writeContext(state: SandboxState, req: RestRequest): WriteContext {
   const dup = header(req, 'sforce-duplicate-rule-header') ?? '';
-  return { userId: req.userId, now: new Date(), allowDuplicates: /allowSave\s*=\s*true/i.test(dup) };
+  // Sforce-Auto-Assign: TRUE (the default when absent), FALSE (not case-sensitive), or a rule id (read as TRUE).
+  const assign = (header(req, 'sforce-auto-assign') ?? '').trim().toLowerCase();
+  return { userId: req.userId, now: new Date(), allowDuplicates: /allowSave\s*=\s*true/i.test(dup), autoAssign: assign !== 'false' };
 }
 
 export function recordUrl(version: string, type: string, id: string): string {
@@ -340,10 +342,11 @@ interface SubRequest {
 function resolveRefs(value: unknown, results: Map<string, unknown>, missing: string[]): unknown {
   if (typeof value === 'string') {
     return value.replace(/@\{([^}]+)\}/g, (whole, expr: string) => {
-      const [ref, ...pathParts] = expr.split('.');
+      // `ref.a.b[0].c` or `ref[0].id` (a collection's results are an array).
+      const ref = /^[A-Za-z0-9_]+/.exec(expr)?.[0] ?? '';
       const base = results.get(ref);
       let cur: unknown = base;
-      for (const p of pathParts.join('.').split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '')) {
+      for (const p of expr.slice(ref.length).split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '')) {
         cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
       }
       if (base === undefined || cur === undefined || cur === null) {
@@ -391,7 +394,7 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
       const subBody = resolveRefs(s.body, results, missing);
       if (missing.length) {
         failed = true;
-        const ref = missing[0].split('.')[0];
+        const ref = /^[A-Za-z0-9_]*/.exec(missing[0])![0];
         responses.push({
           body: [{ errorCode: 'PROCESSING_HALTED', message: `Invalid reference specified. No value for ${missing[0]} found in ${ref}. Provided referenceId ('${ref}') must be declared in a previous request.` }],
           httpHeaders: {},

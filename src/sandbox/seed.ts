@@ -134,5 +134,7 @@ export function seed(state: SandboxState, name: SeedName): string {
       });
     }
   }
+  // New Leads created through the API are spread over the active reps, in turn.
+  state.rules.setAssignment('Lead', { active: true, entries: [{ owner_ids: active.map((u) => u.Id) }] });
   return a;
 }

@@ -49,6 +49,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function objectsOf(state: SandboxState, path: string, body: unknown, query: Record<string, string | undefined>): string[] {
   const m = /^\/sobjects\/([^/]+)/.exec(path);
   if (m) return [m[1]];
+  // A composite touches what its subrequests touch.
+  const subs = path === '/composite' ? (body as { compositeRequest?: Array<{ url?: unknown; body?: unknown }> } | undefined)?.compositeRequest : undefined;
+  if (Array.isArray(subs)) {
+    return subs.flatMap((s) => {
+      const sm = typeof s?.url === 'string' ? /^\/services\/data\/v[\d.]+(\/[^?]*)(?:\?(.*))?$/.exec(s.url) : null;
+      return sm ? objectsOf(state, sm[1], s.body, Object.fromEntries(new URLSearchParams(sm[2] ?? ''))) : [];
+    });
+  }
   if (path.startsWith('/composite/sobjects')) {
     const seg = path.split('/')[3];
     if (seg) return [seg];

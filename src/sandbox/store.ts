@@ -7,7 +7,8 @@ import { IdGenerator } from './ids.ts';
 import type { FieldDef, ObjectDef, QueryableStore, SRecord } from './interfaces.ts';
 import { createSchema } from './schema.ts';
 
-type Index = Map<string, Set<SRecord>>;
+/** Lower-cased value → the record holding it, or a set when several do (most values are unique; a set each would cost more than the record). */
+type Index = Map<string, SRecord | Set<SRecord>>;
 
 const INDEXED = ['email', 'name'];
 
@@ -63,7 +64,8 @@ export class Store implements QueryableStore {
     }
     const idx = this.indexes.get(objectName.toLowerCase())?.get(f);
     if (!idx) return undefined;
-    return idx.get(value.toLowerCase()) ?? [];
+    const hit = idx.get(value.toLowerCase());
+    return hit === undefined ? [] : hit instanceof Set ? hit : [hit];
   }
 
   /** Adds a field definition (custom fields) to a type. */
@@ -146,9 +148,10 @@ export class Store implements QueryableStore {
       const v = r[def.name];
       if (typeof v !== 'string' || v === '') continue;
       const key = v.toLowerCase();
-      let set = m.get(key);
-      if (!set) m.set(key, (set = new Set()));
-      set.add(r);
+      const hit = m.get(key);
+      if (hit === undefined) m.set(key, r);
+      else if (hit instanceof Set) hit.add(r);
+      else if (hit !== r) m.set(key, new Set([hit, r]));
     }
   }
 
@@ -158,10 +161,12 @@ export class Store implements QueryableStore {
       const v = r[o.fields.get(f)!.name];
       if (typeof v !== 'string' || v === '') continue;
       const key = v.toLowerCase();
-      const set = m.get(key);
-      if (!set) continue;
-      set.delete(r);
-      if (set.size === 0) m.delete(key);
+      const hit = m.get(key);
+      if (hit === r) m.delete(key);
+      else if (hit instanceof Set) {
+        hit.delete(r);
+        if (hit.size === 1) m.set(key, hit.values().next().value!);
+      }
     }
   }
 }

@@ -16,6 +16,8 @@ export interface WriteContext {
   allowDuplicates: boolean;
   /** Control API inserts: system fields settable, no field-level access checks, no rules. */
   admin?: boolean;
+  /** Run the active assignment rule on created Leads (`Sforce-Auto-Assign`, TRUE unless the request says FALSE). */
+  autoAssign?: boolean;
 }
 
 // Salesforce's own email check is permissive about the local part but needs one @ and a dotted domain.

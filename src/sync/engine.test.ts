@@ -168,11 +168,14 @@ describe(`push engine against the sandbox (${engineName})`, () => {
 
     it('a lead refused on its Lead write is not written to its Contact in the same push', async () => {
       await sb('POST', '/__sandbox/validation-rules/Lead', { name: 'No bad titles', field: 'Title', condition: 'equals', value: 'Bad', message: 'Title may not be Bad' });
+      // The person is both a Lead and a Contact already: each is updated by its own rule.
+      await sb('POST', '/__sandbox/records/Lead', { LastName: 'Both', Company: 'C', Email: 'both@example.com', Title: 'Old' });
       const contactId = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'Both', Email: 'both@example.com', Title: 'Old' })).id;
       await settings({ lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'title', salesforce_field: 'Title' }], [{ spara_field: 'title', salesforce_field: 'Title' }]);
       const lead = await createLead({ email: 'both@example.com', last_name: 'B', company: 'C', title: 'Bad' });
       await drain(deps, org.id);
       expect((await getLead(lead.id)).sync).toMatchObject({ status: 'error', last_error: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } });
+      expect((await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}&status=error`)).body.items[0]).toMatchObject({ object: 'Lead', operation: 'update' });
       expect((await soql(`SELECT Title FROM Contact WHERE Id = '${contactId}'`))[0].Title).toBe('Old');
     });
 

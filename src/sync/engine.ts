@@ -150,6 +150,7 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
     const dataLead = m.leadForData;
     const convertedContact = typeof dataLead?.ConvertedContactId === 'string' ? contactsById.get(dataLead.ConvertedContactId.slice(0, 15)) : undefined;
     enrichmentSources.set(lead.id, {
+      integrationUserId: client.connectedUserId,
       company: typeof lead.fields.company === 'string' ? lead.fields.company : null,
       lead: dataLead ? { IsConverted: dataLead.IsConverted === true, Owner: dataLead.Owner as never, ConvertedAccount: dataLead.ConvertedAccount as never, ConvertedContact: convertedContact ? { Owner: convertedContact.Owner as never } : null } : null,
       contact: m.contact ? { Owner: m.contact.record.Owner as never, Account: m.contact.record.Account as never } : null,
@@ -225,6 +226,9 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
         outcome.status = 'error';
         outcome.error = { code: 'INVALID_VALUE', message: p.error };
         log(lead.id, p, 'error', p.id ?? null, 'INVALID_VALUE', p.error);
+      } else if (p.heldBack) {
+        // Held back beside the Lead this push creates: logged once that Lead exists (below).
+        if (p.heldBack.heldBy) log(lead.id, p, 'success', p.heldBack.heldBy, p.heldBack.reason, p.reason ?? null);
       } else if (p.action === 'skip') log(lead.id, p, 'success', p.id ?? null, null, p.reason ?? null);
     }
     if (plan.objects.every((p) => p.action === 'none' || p.action === 'skip') && !plan.leadRecord && !plan.contactRecord && outcome.status === 'synced') {
@@ -295,6 +299,11 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
     }
   }
 
+  // A Contact held back beside the Lead this push created names that Lead in the log.
+  for (const [leadId, salesforceId] of created) {
+    const held = ctx.plans.get(leadId)!.objects.find((p) => p.heldBack && !p.heldBack.heldBy);
+    if (held) log(leadId, held, 'success', salesforceId, held.heldBack!.reason, held.reason ?? null);
+  }
   await enrichCreatedLeads(deps, client, ctx, created);
   const claims = new Map(claimed.map((c) => [c.lead_id, c]));
   const completions: LeadCompletion[] = [];

@@ -90,6 +90,21 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect((await call('POST', '/render', { lead_id: queued.id, template })).body.text).toBe('Hi Quinn, our team will follow up.');
   });
 
+  it('the integration user is nobody’s rep: a Contact it owns is skipped and the Lead’s owner (a rep) is the rep', async () => {
+    const integrationUser = (await world.api.database.db.query<{ salesforce_user_id: string }>('select salesforce_user_id from salesforce_connections where org_id = $1', [org.id])).rows[0].salesforce_user_id;
+    expect(integrationUser).toMatch(/^005/);
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'Mine', Email: 'both.owned@example.com', OwnerId: integrationUser });
+    await sb('POST', '/__sandbox/records/Lead', { LastName: 'Theirs', Company: 'B', Email: 'both.owned@example.com', OwnerId: sam });
+    const l = await pushLead({ email: 'both.owned@example.com', first_name: 'Ada' });
+    expect(l.fields).toMatchObject({ salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep', salesforce_assigned_sales_rep_email: 'sam@corp.example' });
+    // Owned by the integration user alone: no rep, and a greeting falls back to the team.
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'Alone', Email: 'only.integration@example.com', OwnerId: integrationUser });
+    const alone = await pushLead({ email: 'only.integration@example.com', first_name: 'Bo' });
+    expect(alone.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+    const template = "Hi {{ first_name }}, {{ salesforce_assigned_sales_rep_name | default: 'our team' }} will follow up.";
+    expect((await call('POST', '/render', { lead_id: alone.id, template })).body.text).toBe('Hi Bo, our team will follow up.');
+  });
+
   it('a Lead the push creates: its owner (whoever Salesforce assigned it to) is the rep at once, read back in one query per batch', async () => {
     await call('PUT', '/integrations/salesforce/settings', {
       push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
@@ -108,15 +123,20 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     });
     const created = (await res.json()).records as Array<{ Id: string; Email: string; OwnerId: string; Owner: { Name: string; Email: string } }>;
     expect(created).toHaveLength(50);
+    const integrationUser = (await world.api.database.db.query<{ salesforce_user_id: string }>('select salesforce_user_id from salesforce_connections where org_id = $1', [org.id])).rows[0].salesforce_user_id;
     for (const id of ids) {
       const lead = (await call('GET', `/leads/${id}`)).body;
       const record = created.find((r) => r.Email === lead.fields.email)!;
-      expect(lead.fields).toMatchObject({
-        salesforce_lead_id: record.Id,
-        salesforce_assigned_sales_rep_id: record.OwnerId,
-        salesforce_assigned_sales_rep_name: record.Owner.Name,
-        salesforce_assigned_sales_rep_email: record.Owner.Email,
-      });
+      expect(lead.fields.salesforce_lead_id).toBe(record.Id);
+      // Left with the integration user (no assignment rule routed it): nobody's rep.
+      if (record.OwnerId === integrationUser) expect(lead.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+      else {
+        expect(lead.fields).toMatchObject({
+          salesforce_assigned_sales_rep_id: record.OwnerId,
+          salesforce_assigned_sales_rep_name: record.Owner.Name,
+          salesforce_assigned_sales_rep_email: record.Owner.Email,
+        });
+      }
     }
   });
 

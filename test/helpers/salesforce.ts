@@ -56,10 +56,12 @@ export async function sandboxControl(sandbox: Sandbox, method: string, path: str
 export async function authorizeThroughSandbox(
   world: ConnectedWorld,
   org: { id: string; apiKey: string },
-  options: { action?: 'Allow' | 'Deny'; username?: string; password?: string; beforeCallback?: (callbackUrl: string) => Promise<void> } = {},
-): Promise<{ callbackUrl: string; response: Response }> {
+  options: { action?: 'Allow' | 'Deny'; username?: string; password?: string; beforeCallback?: (callbackUrl: string) => Promise<void>; withoutCookie?: boolean } = {},
+): Promise<{ callbackUrl: string; response: Response; cookie: string }> {
   const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/authorize`, { token: org.apiKey, body: {} });
   if (res.status !== 200) throw new Error(`authorize: ${res.status} ${JSON.stringify(res.body)}`);
+  // The browser keeps the state cookie the authorize response sets and brings it to our callback.
+  const cookie = cookieHeader(res.headers);
   const authorizeUrl = new URL(res.body.authorization_url);
   const page = await fetch(authorizeUrl);
   const html = await page.text();
@@ -72,8 +74,16 @@ export async function authorizeThroughSandbox(
   const callbackUrl = submitted.headers.get('location');
   if (submitted.status !== 302 || !callbackUrl) throw new Error(`login form: ${submitted.status} ${await submitted.text()}`);
   await options.beforeCallback?.(callbackUrl);
-  const response = await fetch(callbackUrl, { redirect: 'manual' });
-  return { callbackUrl, response };
+  const response = await fetch(callbackUrl, { redirect: 'manual', headers: options.withoutCookie ? {} : { cookie } });
+  return { callbackUrl, response, cookie };
+}
+
+/** The `Cookie` header a browser would send back for a response's Set-Cookie headers (name=value pairs). */
+export function cookieHeader(headers: Headers): string {
+  return headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 /** Creates an organization and connects it; returns the organization. */

@@ -14,6 +14,8 @@ const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
 type Position = { sent_at: string; seq: number };
 const isPosition = (v: unknown): v is Position =>
   typeof v === 'object' && v !== null && typeof (v as Position).sent_at === 'string' && !Number.isNaN(Date.parse((v as Position).sent_at)) && Number.isSafeInteger((v as Position).seq);
+/** The earliest `sent_at` a message may have (docs/api.md). */
+export const EARLIEST_SENT_AT = '1900-01-01T00:00:00.000Z';
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody };
 
 export function messageRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -28,6 +30,8 @@ export function messageRoutes(app: FastifyInstance, ctx: ApiContext): void {
         const checked = normalizeValue({ key: 'sent_at', label: 'Sent at', type: 'datetime', builtin: true, read_only: false }, request.body.sent_at);
         if ('problem' in checked) throw validationFailed({ sent_at: checked.problem });
         sentAt = checked.value as string;
+        // Years 0001-0099 would not read back exactly from PGlite (its parser reads 0001 as 2001): refused.
+        if (sentAt < EARLIEST_SENT_AT) throw validationFailed({ sent_at: `must be ${EARLIEST_SENT_AT.slice(0, 10)} or later` });
       }
       const row = await addMessage(ctx.db, org.id, request.params.id, { ...request.body, sent_at: sentAt }, { debounceMs: ctx.config.sync.debounceMs });
       return reply.code(201).send(toMessage(row));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { completeAuthorization } from '../../salesforce/oauth.ts';
+import { clearStateCookie, completeAuthorization } from '../../salesforce/oauth.ts';
 import type { ApiContext } from '../context.ts';
 
 /** A query parameter's value when it was given once; a repeated one is ignored (then the state is missing). */
@@ -39,10 +39,12 @@ export function oauthCallbackRoutes(app: FastifyInstance, ctx: ApiContext): void
   app.get('/oauth/salesforce/callback', { schema: { hide: true }, logLevel: 'warn' }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const query = { code: single(q, 'code'), state: single(q, 'state'), error: single(q, 'error'), error_description: single(q, 'error_description') };
-    const result = await completeAuthorization({ db: ctx.db, config: ctx.config }, query).catch((error) => {
+    const result = await completeAuthorization({ db: ctx.db, config: ctx.config }, query, request.headers.cookie).catch((error) => {
       request.log.error({ err: error }, 'oauth callback failed');
       return { ok: false as const, reason: 'exchange_failed' as const, message: 'LeadSync could not complete the authorization.', orgId: undefined };
     });
+    // A used (or refused) state's cookie has no further use.
+    if (query.state) reply.header('set-cookie', clearStateCookie(ctx.config, query.state));
     if (result.ok) {
       ctx.salesforce.forOrg(result.orgId).connectionChanged();
       const cleared = result.clearedLeads > 0 ? `&cleared_leads=${result.clearedLeads}` : '';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DESCRIBE_TTL_MS } from '../../salesforce/client.ts';
 import { engineName } from '../../../test/helpers/database.ts';
-import { authorizeThroughSandbox, connectedOrg, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
+import { authorizeThroughSandbox, connectedOrg, cookieHeader, sandboxControl, startWorld, storedConnection, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
 
 describe(`Salesforce connection API against the sandbox (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -48,9 +48,9 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
 
   it('a replayed state is refused with an explanatory page; the connection is unchanged', async () => {
     const org = await connectedOrg(world, 'Replay');
-    const { callbackUrl } = await authorizeThroughSandbox(world, org);
+    const { callbackUrl, cookie } = await authorizeThroughSandbox(world, org);
     const before = await status(org);
-    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
     expect(replay.status).toBe(400);
     const page = await replay.text();
     expect(page).toContain('no longer valid');
@@ -73,6 +73,58 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     expect(page).toContain('expired');
     expect(page).toContain('Use your own connected app');
     expect(await status(org)).toEqual(before);
+  });
+
+  it('authorize sets an httpOnly, SameSite=Lax state cookie on /oauth/salesforce/ for a few minutes', async () => {
+    const org = await world.api.createOrg('Cookie');
+    const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/authorize`, { token: org.apiKey, body: {} });
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    const attributes = cookies[0].split(';').map((a) => a.trim().toLowerCase());
+    expect(attributes).toContain('httponly');
+    expect(attributes).toContain('samesite=lax');
+    expect(attributes).toContain('path=/oauth/salesforce/');
+    expect(attributes).not.toContain('secure');
+    const maxAge = Number(attributes.find((a) => a.startsWith('max-age='))?.slice(8));
+    expect(maxAge).toBeGreaterThanOrEqual(60);
+    expect(maxAge).toBeLessThanOrEqual(900);
+    // The state is not readable from the cookie's name.
+    const state = new URL(res.body.authorization_url).searchParams.get('state')!;
+    expect(cookies[0].split('=')[0]).not.toContain(state);
+  });
+
+  it('the state cookie is Secure when PUBLIC_URL is https', async () => {
+    const secure = await startWorld({ env: { PUBLIC_URL: 'https://leadsync.example.com' } });
+    try {
+      const org = await secure.api.createOrg('Secure');
+      const res = await secure.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/authorize`, { token: org.apiKey, body: {} });
+      expect(res.headers.getSetCookie()[0].split(';').map((a) => a.trim().toLowerCase())).toContain('secure');
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('a state that arrives without its cookie (another browser) is refused like a forged one; the admin can still finish', async () => {
+    const victim = await connectedOrg(world, 'Victim');
+    const before = await status(victim);
+    const attacker = await world.api.createOrg('Attacker');
+    // A member of Attacker sends their authorization URL to Victim's admin, who signs in and allows.
+    const { response, callbackUrl, cookie } = await authorizeThroughSandbox(world, attacker, { withoutCookie: true });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('OAuth Error');
+    expect((await status(attacker)).status).toBe('not_connected');
+    expect(await status(victim)).toEqual(before);
+    // Another state's cookie does not do either.
+    const other = await world.api.call('POST', `/api/v1/orgs/${attacker.id}/integrations/salesforce/authorize`, { token: attacker.apiKey, body: {} });
+    const wrong = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: cookieHeader(other.headers) } });
+    expect(wrong.status).toBe(400);
+    expect((await status(attacker)).status).toBe('not_connected');
+    // The browser that started it still completes it, and its cookie is cleared.
+    const own = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
+    expect(own.status).toBe(302);
+    expect(own.headers.getSetCookie().join(';').toLowerCase()).toMatch(/max-age=0|expires=thu, 01 jan 1970/);
+    expect((await status(attacker)).status).toBe('connected');
   });
 
   it('a forged state is refused and changes nothing', async () => {
@@ -104,7 +156,7 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     const org = await world.api.createOrg('Exchange');
     const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/authorize`, { token: org.apiKey, body: {} });
     const state = new URL(res.body.authorization_url).searchParams.get('state')!;
-    const cb = await fetch(`${world.api.url}/oauth/salesforce/callback?code=not-a-real-code&state=${state}`, { redirect: 'manual' });
+    const cb = await fetch(`${world.api.url}/oauth/salesforce/callback?code=not-a-real-code&state=${state}`, { redirect: 'manual', headers: { cookie: cookieHeader(res.headers) } });
     expect(cb.status).toBe(400);
     expect(await cb.text()).toContain('OAuth Error');
     expect((await status(org)).status).toBe('not_connected');

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../errors.ts';
 import { getConnection, type ConnectionRow } from '../../db/salesforce-connections.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode } from '../../salesforce/client.ts';
-import { connectWithClientCredentials, createAuthorizationUrl, deauthorize } from '../../salesforce/oauth.ts';
+import { connectWithClientCredentials, createAuthorizationUrl, deauthorize, stateCookie } from '../../salesforce/oauth.ts';
 import { orgFromPath } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ErrorBody, OrgParams } from '../schemas.ts';
@@ -79,9 +79,12 @@ export function salesforceRoutes(app: FastifyInstance, ctx: ApiContext): void {
         request.body ??= {};
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      return { authorization_url: await createAuthorizationUrl(deps, org.id, request.body?.login_url) };
+      const { url, state } = await createAuthorizationUrl(deps, org.id, request.body?.login_url);
+      // Binds the state to this browser: the callback refuses it anywhere else (api-v1.md).
+      reply.header('set-cookie', stateCookie(ctx.config, state));
+      return { authorization_url: url };
     },
   );
 

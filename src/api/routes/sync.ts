@@ -79,14 +79,21 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
         try {
           for (const object of PUSH_OBJECTS) describe[object] = await client.describeFields(object === 'lead' ? 'Lead' : 'Contact');
         } catch (error) {
-          // Salesforce unreachable or authorization lost: the LeadSync-side checks still apply.
-          if (!(error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected)) request.log.warn({ err: error }, 'describe failed during settings check');
+          // Authorization lost meanwhile: saved like any not-connected organization (LeadSync-side checks only).
+          if (!(error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected)) {
+            // Connected but Salesforce could not describe: never store rows unchecked. Nothing is saved; try again.
+            request.log.warn({ err: error }, 'describe failed during settings check');
+            const code = salesforceErrorCode(error) ?? 'no answer';
+            throw new AppError(502, 'salesforce_error', `Salesforce could not describe Lead and Contact to check the mappings (${code}); nothing was saved. Try again in a moment.`);
+          }
+          for (const object of PUSH_OBJECTS) delete describe[object];
         }
       }
-      const problems = settingsProblems(doc, await orgDataModel(ctx.db, org.id), describe);
+      const problems = settingsProblems(doc, await orgDataModel(ctx.db, org.id), describe, request.body);
       if (Object.keys(problems.validation).length > 0) throw validationFailed(problems.validation);
-      if (Object.keys(problems.mapping).length > 0) {
-        throw new AppError(400, 'invalid_mapping', `Some mapping rows cannot be written: ${Object.entries(problems.mapping).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, { rows: problems.mapping });
+      if (problems.mapping.length > 0) {
+        const list = problems.mapping.map((p) => `mappings.${p.object}[${p.index}]: ${p.reason}`).join('; ');
+        throw new AppError(400, 'invalid_mapping', `Some mapping rows cannot be written: ${list}.`, { rows: problems.mapping });
       }
       // A row saved again after checking against describe is no longer flagged.
       for (const object of PUSH_OBJECTS) if (describe[object]) for (const row of doc.mappings[object]) delete row.flagged;
@@ -149,6 +156,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
             action: p.action === 'skip' ? 'none' : p.action,
             changes: p.changes,
             reason: p.reason ?? null,
+            // A create held back by "one person, one Salesforce record": exists_as_contact | exists_as_lead.
+            reason_code: p.heldBack?.reason ?? null,
             error: p.error ?? null,
           })),
           salesforce_data: batch.enrichment.get(lead.id) ?? null,

@@ -22,35 +22,6 @@ export interface SyncStats {
 }
 export const syncStats = (org: string) => pending<SyncStats>('GET', `${base(org)}/sync/stats?hours=24`);
 
-/** Pull Rules (staff only). */
-export interface PullRule {
-  id?: string;
-  name: string;
-  object: 'Lead' | 'Contact';
-  filter: string;
-  enabled: boolean;
-  interval_minutes: number;
-}
-export interface PullRun {
-  id: string;
-  rule_id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  total: number | null;
-  processed: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  errors: number;
-  started_at: string;
-  finished_at: string | null;
-  error: { code: string; message: string } | null;
-}
-export const pullRules = (org: string) => pending<{ rules: PullRule[] }>('GET', `${base(org)}/pull-rules`);
-export const savePullRules = (org: string, rules: PullRule[]) => pending<{ rules: PullRule[] }>('PUT', `${base(org)}/pull-rules`, { rules });
-export const runPullRule = (org: string, id: string) => pending<{ run_id: string }>('POST', `${base(org)}/pull-rules/${encodeURIComponent(id)}/run`);
-export const pullRun = (org: string, id: string) => pending<PullRun>('GET', `${base(org)}/pull-runs/${encodeURIComponent(id)}`);
-export const pullRuns = (org: string) => pending<{ items: PullRun[]; next_cursor: string | null }>('GET', `${base(org)}/pull-runs`);
-
 /** GET .../leads with `q` and `sync_status` (the search and the filter). */
 export const searchLeads = (org: string, query: { q?: string; sync_status?: string; cursor?: string; limit?: number }) => {
   const params = new URLSearchParams();
