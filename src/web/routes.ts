@@ -2,7 +2,7 @@
  * Serves the web UI built by Vite (dist/web; `npm run build:web`, run by `npm install` and `npm start`).
  * The app routes in the browser, so every UI path gets its index.html (the SPA fallback) and the
  * app shows its own "not found" page for paths it does not know. API, OAuth and operations paths
- * keep the API's JSON 404. The app talks to the server only through the public API.
+ * keep the API's JSON 404, and so does /ui/ (the old UI's prefix) but for the server pages' stylesheet. The app talks to the server only through the public API.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** Paths that are never UI pages: an unknown one is the API's JSON 404, not the app. */
-const NOT_UI = /^\/(api|oauth|assets|metrics|healthz|readyz)(\/|$)/;
+const NOT_UI = /^\/(api|oauth|assets|ui|metrics|healthz|readyz)(\/|$)/;
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LeadSync</title></head>
 <body><h1>The web UI is not built</h1><p>Run <code>npm install</code> (or <code>npm run build:web</code>) in the LeadSync folder, then reload.</p></body></html>`;
@@ -42,6 +42,11 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) => {
     if (!existsSync(WEB_DIST + 'favicon.svg')) return reply.callNotFound();
     return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(await readFile(WEB_DIST + 'favicon.svg'));
+  });
+  // The stylesheet of the pages the server renders itself (the OAuth callback's error page).
+  app.get('/ui/app.css', { schema: { hide: true } }, async (_request, reply) => {
+    if (!existsSync(WEB_DIST + 'ui/app.css')) return reply.callNotFound();
+    return reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(WEB_DIST + 'ui/app.css'));
   });
   app.get('/', { schema: { hide: true } }, index);
   app.get('/*', { schema: { hide: true } }, index);
