@@ -76,10 +76,10 @@ export function Leads() {
                 <thead>
                   <tr>
                     <th scope="col">Email</th>
+                    <th scope="col">Sync</th>
                     <th scope="col">Name</th>
                     <th scope="col">Company</th>
                     <th scope="col">Sales rep</th>
-                    <th scope="col">Sync</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -88,12 +88,12 @@ export function Leads() {
                       <td>
                         <a href={paths.lead(org, lead.id)}>{text(lead.fields.email) || <span class="muted">(no email)</span>}</a>
                       </td>
-                      <td>{leadName(lead)}</td>
-                      <td>{text(lead.fields.company)}</td>
-                      <td>{text(lead.fields.salesforce_assigned_sales_rep_name)}</td>
                       <td>
                         <SyncBadge status={lead.sync.status} />
                       </td>
+                      <td>{leadName(lead)}</td>
+                      <td>{text(lead.fields.company)}</td>
+                      <td>{text(lead.fields.salesforce_assigned_sales_rep_name)}</td>
                     </tr>
                   ))}
                 </tbody>
