@@ -8,7 +8,7 @@
  * on the embedded database, and on PostgreSQL when one is reachable.
  * Part 2 (needs PostgreSQL: BENCH_DATABASE_URL, or the machine's at 127.0.0.1:5432): 1 vs 3
  * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
- * BENCH_PART=1 or 2 runs that part alone.
+ * BENCH_PART=1 or 2 runs that part alone (BENCH_PART=pull: only bench/pull.bench.ts, which `npm run bench` runs after this).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -290,6 +290,8 @@ function table(title: string, runs: Array<[string, LeadSyncRun]>, base: { second
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
+  // BENCH_PART=pull runs bench/pull.bench.ts alone.
+  if (process.env.BENCH_PART === 'pull') return;
   // Salesforce works on its own servers: by default the sandbox gets a thread of its own (BENCH_SANDBOX=inline shares the bench's).
   const inline = process.env.BENCH_SANDBOX === 'inline';
   const options = { port: 0, seed: 'empty' as const, dailyApiRequests: 10_000_000 };

@@ -38,6 +38,10 @@ const needsToken = (request: FastifyRequest) => {
 };
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered (HEAD ones included): the tenant matrix test walks all of them. */
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     /** Why the token was refused; answered before the body is read, once the rate limit counted it. */
     authFailure?: AppError;
@@ -57,8 +61,18 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
     routerOptions: { maxParamLength: 16_384 },
     // Requests Node cannot parse (a bad Content-Length, a request line past 16 KiB) get our error shape too.
     clientErrorHandler: answerUnparsableRequest,
+    // A path whose percent-escapes are not UTF-8 names nothing we have: 404 in our shape.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = error.code === 'FST_ERR_BAD_URL' ? new AppError(404, 'not_found', 'No such path: its percent-escapes are not UTF-8.') : new AppError(400, 'bad_request', error.message);
+      void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(answer.status).send(answer.toBody());
+    },
   });
   if (ctx.config.secretKey) useCursorKey(ctx.config.secretKey);
+  const routeTable: FastifyInstance['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
 
   // Every response: nosniff, no referrer, and a script-tight CSP on HTML.
   app.addHook('onSend', securityHeaders);
@@ -136,8 +150,8 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   workflowRoutes(app, ctx);
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
-  syncNowRoutes(app, ctx);
   pullRuleRoutes(app, ctx);
+  syncNowRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
   await webRoutes(app);
   return app;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -29,6 +29,19 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<{ secrets: D
 }
 
 export async function saveSecrets(dataDir: string, secrets: DataDirSecrets): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(path.join(dataDir, 'secrets.json'), JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, 'secrets.json');
+  await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  // `mode` applies only when the file is created: one written by an older version is tightened here.
+  await chmod(file, 0o600);
+}
+
+/** The secrets file as it is, without creating it (admin commands that talk to a running process). */
+export async function readSecrets(dataDir: string): Promise<DataDirSecrets | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')) as DataDirSecrets;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

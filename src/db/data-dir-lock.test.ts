@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
+import { DataDirLockedError, lockDataDir, processStartTime } from './data-dir-lock.ts';
 
 describe('lockDataDir', () => {
   const dirs: string[] = [];
@@ -36,8 +36,36 @@ describe('lockDataDir', () => {
     await new Promise((r) => gone.on('exit', r));
     await writeFile(path.join(dir, 'leadsync.lock'), String(gone.pid));
     const lock = await lockDataDir(dir);
-    expect(await readFile(path.join(dir, 'leadsync.lock'), 'utf8')).toBe(String(process.pid));
+    expect(JSON.parse(await readFile(path.join(dir, 'leadsync.lock'), 'utf8'))).toMatchObject({ pid: process.pid });
     await lock.release();
+  });
+
+  it.runIf(process.platform === 'linux')('records the process start time beside the pid', async () => {
+    const dir = await tempDir();
+    const lock = await lockDataDir(dir);
+    const recorded = JSON.parse(await readFile(path.join(dir, 'leadsync.lock'), 'utf8'));
+    expect(recorded).toEqual({ pid: process.pid, started: await processStartTime(process.pid) });
+    expect(recorded.started).toMatch(/^\d+$/);
+    await lock.release();
+  });
+
+  it.runIf(process.platform === 'linux')('takes over a stale lock whose pid now belongs to an unrelated running process', async () => {
+    const dir = await tempDir();
+    const unrelated = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      await new Promise((r) => unrelated.once('spawn', r));
+      const started = await processStartTime(unrelated.pid!);
+      // The lock's owner had this pid, but started at another time: the pid was reused.
+      await writeFile(path.join(dir, 'leadsync.lock'), JSON.stringify({ pid: unrelated.pid, started: String(Number(started) - 1000) }));
+      const lock = await lockDataDir(dir);
+      expect(JSON.parse(await readFile(path.join(dir, 'leadsync.lock'), 'utf8')).pid).toBe(process.pid);
+      await lock.release();
+      // The same pid with its real start time is the owner: refused.
+      await writeFile(path.join(dir, 'leadsync.lock'), JSON.stringify({ pid: unrelated.pid, started }));
+      await expect(lockDataDir(dir)).rejects.toBeInstanceOf(DataDirLockedError);
+    } finally {
+      unrelated.kill();
+    }
   });
 
   it('releases on request so the next process can take it', async () => {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from './engine.ts';
+import { restrictTree, restrictUmask, DIR_MODE } from './data-dir-permissions.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
@@ -23,9 +24,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     let dir: string | undefined;
     if (options.dataDir !== undefined) {
       dir = path.join(options.dataDir, 'pgdata');
-      await mkdir(dir, { recursive: true });
+      // Private from the first byte: new files 0600 by umask, and whatever an older version left, tightened.
+      restrictUmask();
+      await mkdir(dir, { recursive: true, mode: DIR_MODE });
+      await restrictTree(options.dataDir);
     }
     db = await openPglite(dir);
+    // PGlite's first start copies its initial cluster in with the modes of its archive (0666).
+    if (options.dataDir !== undefined) await restrictTree(options.dataDir);
   }
   if (options.migrate !== false) {
     try {

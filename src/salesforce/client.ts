@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
-import { getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
+import { countApiCalls, getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
 import { apiCallsLimit, apiCallsUsed } from '../metrics.ts';
 import { decryptSecret, encryptSecret, secretContext, SecretUnreadable } from './crypto.ts';
 import { OAuthError, requestToken } from './token-endpoint.ts';
@@ -118,8 +118,15 @@ export class OrgClient {
     this.version = row.token_version;
     this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
-    this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
-    return this.conn;
+    const conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
+    // Every REST request jsforce sends (queryMore pages included) is one API call as Salesforce counts them.
+    const request = conn.request.bind(conn);
+    conn.request = ((...args: Parameters<typeof request>) => {
+      this.uncountedCalls++;
+      return request(...args);
+    }) as typeof conn.request;
+    this.conn = conn;
+    return conn;
   }
 
   /**
@@ -237,12 +244,22 @@ export class OrgClient {
 
   private usageStoredAt = 0;
   private lastUsage: { used: number; max: number; at: number } | undefined;
+  /** API calls made since they were last added to the organization's hourly count. */
+  private uncountedCalls = 0;
 
   /**
-   * Stores the last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at
-   * once, in the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
+   * Adds the calls just made to the organization's hourly count (Sync Health's chart), and stores the
+   * last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at once, in
+   * the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
    */
   private async recordUsage(): Promise<void> {
+    if (this.uncountedCalls > 0) {
+      const calls = this.uncountedCalls;
+      this.uncountedCalls = 0;
+      await countApiCalls(this.deps.db, this.orgId, calls).catch(() => {
+        this.uncountedCalls += calls;
+      });
+    }
     const usage = (this.conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } } | undefined)?.limitInfo?.apiUsage;
     if (!usage) return;
     apiCallsUsed.set({ org: this.orgId }, usage.used);
@@ -320,6 +337,37 @@ export class OrgClient {
     return this.call(async (conn) => toPage<R>(await conn.queryMore<Record<string, unknown>>(nextRecordsUrl)));
   }
 
+  /**
+   * Several SOQL queries in as few calls as Salesforce allows: five query subrequests per
+   * `POST /composite` (one API call each), every page of each result fetched. The queries travel in
+   * the request body, so an IN list may be far longer than a query URL allows (SOQL's own limit is
+   * 100,000 characters). Results in the order of `soqls`.
+   */
+  async queries<R = Record<string, unknown>>(soqls: readonly string[]): Promise<R[][]> {
+    const out: R[][] = [];
+    for (let i = 0; i < soqls.length; i += COMPOSITE_QUERIES) {
+      const chunk = soqls.slice(i, i + COMPOSITE_QUERIES);
+      const answers = await this.call(async (conn) => {
+        const compositeRequest = chunk.map((q, n) => ({ method: 'GET', url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(q)}`, referenceId: `q${n}` }));
+        return (await conn.request<{ compositeResponse: Array<{ httpStatusCode: number; body: unknown }> }>({ method: 'POST', url: '/composite', body: JSON.stringify({ allOrNone: false, compositeRequest }), headers: { 'content-type': 'application/json' } })).compositeResponse;
+      });
+      for (const answer of answers) {
+        if (answer.httpStatusCode >= 400) {
+          const first = (Array.isArray(answer.body) ? answer.body[0] : answer.body) as { errorCode?: string; message?: string } | undefined;
+          throw Object.assign(new Error(first?.message ?? `query failed with HTTP ${answer.httpStatusCode}`), { errorCode: first?.errorCode ?? `HTTP_${answer.httpStatusCode}`, name: first?.errorCode ?? 'Error' });
+        }
+        let page = toPage<R>(answer.body as { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string });
+        const records = [...page.records];
+        while (page.nextRecordsUrl) {
+          page = await this.queryMore<R>(page.nextRecordsUrl);
+          records.push(...page.records);
+        }
+        out.push(records);
+      }
+    }
+    return out;
+  }
+
   /** The record count of a selection (`SELECT COUNT() FROM ...`): one call, no records. */
   async count(soql: string): Promise<number> {
     return this.call(async (conn) => (await conn.query(soql, { autoFetch: false })).totalSize);
@@ -393,6 +441,9 @@ export class OrgClient {
     return this.call(async (conn) => (await conn.limits()) as unknown as Record<string, { Max: number; Remaining: number }>);
   }
 }
+
+/** Query subrequests Salesforce accepts in one composite request. */
+export const COMPOSITE_QUERIES = 5;
 
 /** Salesforce accepts at most 200 records per sObject Collections request. */
 export const COLLECTION_SIZE = 200;

@@ -8,6 +8,7 @@ describe('soqlString', () => {
     expect(soqlString("o'brien@example.com")).toBe("'o\\'brien@example.com'");
     expect(soqlString('a\\b')).toBe("'a\\\\b'");
     expect(soqlString("\\'")).toBe("'\\\\\\''");
+    expect(soqlString('a\u2028b\u2029')).toBe("'a\\u2028b\\u2029'");
   });
   it('always yields a query a SOQL parser reads back as one literal', () => {
     fc.assert(

@@ -10,7 +10,9 @@ export function soqlString(value: string): string {
     .replace(/'/g, "\\'")
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t');
+    .replace(/\t/g, '\\t')
+    // Line and paragraph separators end a line for many tokenizers: written as SOQL's \uXXXX escape.
+    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   return `'${escaped}'`;
 }
 

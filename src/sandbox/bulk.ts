@@ -143,8 +143,13 @@ function createJob(state: SandboxState, req: RestRequest): RestResponse {
   if (!delimiter) throw new SalesforceError(400, 'INVALIDJOB', `Invalid column delimiter: ${String(body.columnDelimiter)}`);
   const result = executeSoql(body.query, state.store, { includeDeleted: body.operation === 'queryAll', apiVersion: req.version });
   const j = jobsOf(state);
-  const id = makeId('750', '5g', ++j.seq);
   const object = /\bfrom\s+([A-Za-z0-9_]+)/i.exec(body.query)?.[1] ?? '';
+  const columns = columnsOf(body.query, result.records[0]);
+  const root = state.store.describe(object);
+  // CSV has no place for a nested address: Bulk queries refuse compound fields.
+  if (root && columns.some((c) => root.fields.get(c.toLowerCase())?.type === 'address'))
+    throw new SalesforceError(400, 'API_ERROR', 'Selecting compound data not supported in Bulk Query');
+  const id = makeId('750', '5g', ++j.seq);
   const now = sfDateTime(new Date());
   const info = {
     id,
@@ -162,7 +167,7 @@ function createJob(state: SandboxState, req: RestRequest): RestResponse {
   };
   j.all.set(id, {
     info,
-    columns: columnsOf(body.query, result.records[0]),
+    columns,
     records: result.records,
     checks: 0,
     delimiter,

@@ -28,7 +28,7 @@ const CUSTOM_NAME = /^[A-Za-z][A-Za-z0-9_]*__c$/;
 export function resetState(state: SandboxState, name: SeedName): void {
   state.store.clear();
   // Custom fields go too: a reset is a fresh org.
-  for (const o of state.store.schema.values()) for (const f of [...o.fields.values()]) if (f.custom) o.fields.delete(f.name.toLowerCase());
+  for (const o of state.store.schema.values()) for (const f of [...o.fields.values()]) if (f.custom) state.store.removeField(o, f.name);
   state.rules.clear();
   state.faults.clear();
   state.tokens.codes.clear();
@@ -194,10 +194,13 @@ export function registerControl(app: FastifyInstance, state: SandboxState): void
       if (!CUSTOM_NAME.test(name)) throw new ControlError('name must be a custom field API name ending in __c');
       if (!CUSTOM_FIELD_TYPES.includes(type)) throw new ControlError(`type must be one of ${CUSTOM_FIELD_TYPES.join(', ')}`);
       if (o.fields.has(name.toLowerCase())) throw new ControlError(`${o.name}.${name} already exists`);
-      const def = customFieldDef(name, type, typeof b.length === 'number' ? b.length : undefined);
+      for (const k of ['external_id', 'unique'] as const) if (b[k] !== undefined && typeof b[k] !== 'boolean') throw new ControlError(`${k} must be a boolean`);
+      // Salesforce allows External ID on text, number and email fields.
+      if (b.external_id === true && !['string', 'email', 'double'].includes(type)) throw new ControlError('external_id is allowed on string, email and double fields');
+      const def = customFieldDef(name, type, typeof b.length === 'number' ? b.length : undefined, { externalId: b.external_id === true, unique: b.unique === true });
       state.store.addField(o, def);
       if (def.type === 'boolean') for (const r of state.store.scan(o.name)) r[def.name] = false;
-      return { name: def.name, type: def.type, length: def.length };
+      return { name: def.name, type: def.type, length: def.length, external_id: def.externalId, unique: def.unique };
     }, 201),
   );
 

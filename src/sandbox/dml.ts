@@ -51,6 +51,9 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   if (o.name === 'User') {
     rec.IsActive = true;
     rec.UserType = 'Standard';
+    // Users are created by an admin (control API); settings default as the Setup wizard fills them.
+    Object.assign(rec, { TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' });
+    for (const p of dml.store.scan('Profile')) if (p.Name === 'Standard User') rec.ProfileId = p.Id;
   }
   if (o.name === 'Group') rec.Type = 'Regular';
   Object.assign(rec, values);

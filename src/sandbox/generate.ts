@@ -24,7 +24,7 @@ const STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Not C
 const INDUSTRIES = ['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing', 'Education', 'Media', 'Consulting'];
 const RATINGS = ['Hot', 'Warm', 'Cold'];
 const PLACES: Array<[string, string]> = [['San Francisco', 'United States'], ['New York', 'United States'], ['Berlin', 'Germany'], ['London', 'United Kingdom'], ['Paris', 'France'], ['Toronto', 'Canada'], ['Madrid', 'Spain'], ['Sydney', 'Australia']];
-const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner'];
+const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Technology Partner'];
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 

@@ -7,9 +7,11 @@ import { deleteRecord, findForWrite, insertRecord, objectOrThrow, updateRecord }
 import { RecordError, RequestError, errorBody, notFound } from './errors.ts';
 import { faultError, lockMessage } from './faults.ts';
 import { normalizeId } from './ids.ts';
-import { SalesforceError, type ObjectDef, type SRecord } from './interfaces.ts';
+import { SalesforceError, type FieldDef, type ObjectDef, type SRecord } from './interfaces.ts';
 import { handleQuery } from './query.ts';
-import { describeObject, describeObjectSummary } from './schema.ts';
+import { getDeleted, getUpdated } from './replication.ts';
+import { byExternalId, externalIdField, noExternalField, upsertOne } from './upsert.ts';
+import { compoundValue, describeObject, describeObjectSummary } from './schema.ts';
 import type { SandboxState } from './state.ts';
 import type { Kind } from './stats.ts';
 import type { WriteContext } from './validate.ts';
@@ -79,10 +81,11 @@ export function recordUrl(version: string, type: string, id: string): string {
 /** A stored record as REST returns it: `attributes` first, then fields in describe order. */
 export function toJson(o: ObjectDef, r: SRecord, version: string, fields?: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { attributes: { type: o.name, url: recordUrl(version, o.name, r.Id) } };
+  const value = (f: FieldDef) => (f.components ? compoundValue(r, f.components) : (r[f.name] ?? null));
   if (fields) {
-    for (const f of fields) out[f] = r[f] ?? null;
+    for (const f of fields) out[f] = value(o.fields.get(f.toLowerCase())!);
   } else {
-    for (const f of o.fields.values()) out[f.name] = r[f.name] ?? null;
+    for (const f of o.fields.values()) out[f.name] = value(f);
   }
   return out;
 }
@@ -177,6 +180,21 @@ function sobjects(state: SandboxState, req: RestRequest, parts: string[]): RestR
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
     return { status: 200, body: describeObject(o, v) };
   }
+  if (parts.length === 2 && (parts[1] === 'updated' || parts[1] === 'deleted')) {
+    if (req.method !== 'GET') throw methodNotAllowed(req.method);
+    return { status: 200, body: parts[1] === 'updated' ? getUpdated(store, o, req.query) : getDeleted(store, o, req.query) };
+  }
+  // POST /sobjects/{T}/Id: an upsert on Id with a null value, i.e. a create.
+  if (parts.length === 2 && parts[1].toLowerCase() === 'id' && req.method === 'POST') {
+    const rec = insertRecord(state.dml(v), o, recordBody(req.body), writeContext(state, req));
+    return { status: 201, body: { id: rec.Id, success: true, errors: [], created: true }, headers: { Location: recordUrl(v, o.name, rec.Id) } };
+  }
+  if (parts.length === 3) {
+    const f = externalIdField(o, parts[1]);
+    if (!f) throw ['describe', 'updated', 'deleted'].includes(parts[1]) ? notFound() : noExternalField(parts[1]);
+    const fields = req.query.fields ? req.query.fields.split(',').map((x) => fieldName(o, x.trim())) : undefined;
+    return byExternalId(state.dml(v), o, f, decodeURIComponent(parts[2]), { method: req.method, body: req.body, updateOnly: req.query.updateOnly === 'true' }, writeContext(state, req), (r) => toJson(o, r, v, fields));
+  }
   if (parts.length !== 2) throw notFound();
   const rawId = decodeURIComponent(parts[1]);
   const id = normalizeId(rawId);
@@ -244,7 +262,7 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
     });
     return { status: 200, body };
   }
-  let items: Array<{ run: () => string }>;
+  let items: Array<{ run: () => string | { id: string; created: boolean } }>;
   let allOrNone: boolean;
   let lockIds: Array<string | null>;
   if (req.method === 'DELETE') {
@@ -260,6 +278,11 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
       },
     }));
   } else if (req.method === 'POST' || req.method === 'PATCH') {
+    // PATCH /composite/sobjects/{T}/{Field}: upsert by Id or an external id, every record of type T.
+    const upsertType = req.method === 'PATCH' && rest.length === 2 ? objectOrThrow(state.store, rest[0], true) : undefined;
+    const upsertField = upsertType ? externalIdField(upsertType, rest[1]) : undefined;
+    if (upsertType && !upsertField) throw noExternalField(rest[1]);
+    if (rest.length > 0 && !upsertType) throw notFound();
     const body = req.body as { allOrNone?: unknown; records?: unknown } | undefined;
     if (!body || !Array.isArray(body.records)) throw new RequestError(400, 'JSON_PARSER_ERROR', 'The request body must have a records array');
     const records = body.records as Array<Record<string, unknown>>;
@@ -270,6 +293,7 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
       if (!r || typeof r !== 'object') throw new RequestError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object');
       const attrs = r.attributes as { type?: string } | undefined;
       const o = objectOrThrow(state.store, attrs?.type, true);
+      if (upsertType && o !== upsertType) throw new RequestError(400, 'INVALID_TYPE', `The records must all be of type ${upsertType.name}, the type in the URL; found ${o.name}`);
       for (const k of Object.keys(r))
         if (k !== 'attributes' && !o.fields.has(k.toLowerCase())) throw new RequestError(400, 'INVALID_FIELD', `No such column '${k}' on sobject of type ${o.name}`);
       return { o, r };
@@ -277,6 +301,7 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
     lockIds = records.map((r) => (typeof (r.Id ?? r.id) === 'string' ? (normalizeId(String(r.Id ?? r.id)) ?? null) : null));
     items = resolved.map(({ o, r }) => ({
       run: () => {
+        if (upsertType && upsertField) return upsertOne(dml, o, upsertField, r, ctx);
         if (req.method === 'POST') {
           // Objects of several types in one call are processed in chunks; at most 10 chunks.
           return insertRecord(dml, o, r, ctx).Id;
@@ -312,7 +337,9 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
   const results = state.store.transaction((rollback) => {
     const out: Array<Record<string, unknown>> = items.map((item, i) => {
       try {
-        return { id: item.run(), success: true, errors: [] as unknown[] };
+        const done = item.run();
+        if (typeof done === 'string') return { id: done, success: true, errors: [] as unknown[] };
+        return { id: done.id, success: true, errors: [] as unknown[], created: done.created };
       } catch (e) {
         const id = req.method === 'POST' ? undefined : lockIds[i];
         return { ...(id ? { id } : {}), success: false, errors: [saveError(e)] };

@@ -6,7 +6,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerControl, resetState } from './control.ts';
-import { errorBody, RequestError } from './errors.ts';
+import { errorBody, notFound, RequestError } from './errors.ts';
 import { faultError, type FaultKind } from './faults.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceError } from './interfaces.ts';
@@ -43,6 +43,7 @@ interface BadJson {
 }
 
 const VERSION_PATH = /^\/services\/data\/v(\d+)\.(\d)(\/[^?]*)?(?:\?.*)?$/;
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BwAA3QDcpVEn8wAAAABJRU5ErkJggg==', 'base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The sObject types a request touches, for faults matched by object. */
@@ -157,6 +158,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     return reply.type('application/json;charset=UTF-8').send(JSON.stringify(res.body));
   };
   app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD'], url: '/services/data/*', handler: rest });
+
+  // The default profile photo the identity response links to: a 1×1 grey PNG.
+  app.get('/profilephoto/:prefix/:size', async (_req, reply) => reply.type('image/png').send(PHOTO));
+
+  // Anything else under /services (e.g. /services/async/..., the SOAP endpoints) answers as Salesforce does.
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/services')) return reply.code(404).type('application/json;charset=UTF-8').send(JSON.stringify(errorBody(notFound())));
+    return reply.code(404).send({ message: `Route ${req.method}:${req.url} not found`, error: 'Not Found', statusCode: 404 });
+  });
 
   const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

@@ -71,6 +71,11 @@ export class Store implements QueryableStore {
   /** Adds a field definition (custom fields) to a type. */
   addField(o: ObjectDef, def: FieldDef): void {
     o.fields.set(def.name.toLowerCase(), def);
+    if (!def.indexed) return;
+    // An external id is looked up on every upsert: index it like Email.
+    const m: Index = new Map();
+    this.indexes.get(o.name.toLowerCase())!.set(def.name.toLowerCase(), m);
+    for (const r of this.scan(o.name)) this.indexAdd(o, r, def.name.toLowerCase());
   }
 
   /** Removes a field and its values from every record, as deleting a custom field does. */
@@ -78,6 +83,7 @@ export class Store implements QueryableStore {
     const def = o.fields.get(name.toLowerCase());
     if (!def) return;
     o.fields.delete(name.toLowerCase());
+    this.indexes.get(o.name.toLowerCase())!.delete(name.toLowerCase());
     for (const r of this.scan(o.name)) delete r[def.name];
   }
 
@@ -141,9 +147,10 @@ export class Store implements QueryableStore {
     for (const idx of this.indexes.values()) for (const m of idx.values()) m.clear();
   }
 
-  private indexAdd(o: ObjectDef, r: SRecord): void {
+  private indexAdd(o: ObjectDef, r: SRecord, only?: string): void {
     const idx = this.indexes.get(o.name.toLowerCase())!;
     for (const [f, m] of idx) {
+      if (only && f !== only) continue;
       const def = o.fields.get(f)!;
       const v = r[def.name];
       if (typeof v !== 'string' || v === '') continue;

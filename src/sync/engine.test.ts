@@ -268,6 +268,7 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const status = (await call('GET', '/integrations/salesforce/sync')).body;
       expect(status.pending).toBe(1);
       expect(status.paused_until).not.toBeNull();
+      expect(status.pause_reason).toBe('request_limit');
       expect((await getLead(lead.id)).sync.status).toBe('pending');
       await sb('PUT', '/__sandbox/limits', { daily_api_requests: 1_000_000 });
       await drain(deps, org.id);
@@ -311,7 +312,7 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const { syncOnce } = await import('./engine.ts');
       await syncOnce(deps);
       expect((await call('GET', '/integrations/salesforce')).body.status).toBe('reconnection_required');
-      expect((await call('GET', '/integrations/salesforce/sync')).body.pending).toBe(1);
+      expect((await call('GET', '/integrations/salesforce/sync')).body).toMatchObject({ pending: 1, paused_until: null, pause_reason: 'reconnection_required' });
       const { authorizeThroughSandbox } = await import('../../test/helpers/salesforce.ts');
       await authorizeThroughSandbox(world, org);
       await drain(deps, org.id);

@@ -414,7 +414,7 @@ async function handleBatchFailure(deps: EngineDeps, orgId: string, claimed: Clai
   }
   if (failure.kind === 'pause') {
     await releaseLeads(deps.db, ids);
-    await pauseOrg(deps.db, orgId, deps.pauseMs ?? 300_000, failure.code);
+    await pauseOrg(deps.db, orgId, deps.pauseMs ?? 300_000, 'request_limit');
     deps.logger.warn({ org_id: orgId }, 'salesforce API limit reached: sync paused');
     return;
   }

@@ -105,7 +105,8 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect((await call('POST', '/render', { lead_id: alone.id, template })).body.text).toBe('Hi Bo, our team will follow up.');
   });
 
-  it('a Lead the push creates: its owner (whoever Salesforce assigned it to) is the rep at once, read back in one query per batch', async () => {
+  it('a Lead the push creates is routed by the org’s assignment rule: its rep is the rule’s owner at once, read back in one query per batch', async () => {
+    await sb('PUT', '/__sandbox/assignment-rules/Lead', { active: true, entries: [{ owner_id: sam }] });
     await call('PUT', '/integrations/salesforce/settings', {
       push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
       mappings: { lead: [{ spara_field: 'first_name', salesforce_field: 'FirstName' }], contact: [] },
@@ -123,21 +124,28 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     });
     const created = (await res.json()).records as Array<{ Id: string; Email: string; OwnerId: string; Owner: { Name: string; Email: string } }>;
     expect(created).toHaveLength(50);
-    const integrationUser = (await world.api.database.db.query<{ salesforce_user_id: string }>('select salesforce_user_id from salesforce_connections where org_id = $1', [org.id])).rows[0].salesforce_user_id;
     for (const id of ids) {
       const lead = (await call('GET', `/leads/${id}`)).body;
       const record = created.find((r) => r.Email === lead.fields.email)!;
-      expect(lead.fields.salesforce_lead_id).toBe(record.Id);
-      // Left with the integration user (no assignment rule routed it): nobody's rep.
-      if (record.OwnerId === integrationUser) expect(lead.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
-      else {
-        expect(lead.fields).toMatchObject({
-          salesforce_assigned_sales_rep_id: record.OwnerId,
-          salesforce_assigned_sales_rep_name: record.Owner.Name,
-          salesforce_assigned_sales_rep_email: record.Owner.Email,
-        });
-      }
+      // LeadSync let Salesforce apply the rule (no `Sforce-Auto-Assign: FALSE`), and stored whom it picked.
+      expect(record.OwnerId).toBe(sam);
+      expect(lead.fields).toMatchObject({
+        salesforce_lead_id: record.Id,
+        salesforce_assigned_sales_rep_id: sam,
+        salesforce_assigned_sales_rep_name: 'Sam Rep',
+        salesforce_assigned_sales_rep_email: 'sam@corp.example',
+      });
     }
+  });
+
+  it('a Lead the push creates with no assignment rule stays with the integration user: no rep', async () => {
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [], contact: [] },
+    });
+    const l = await pushLead({ email: 'unrouted@example.com', last_name: 'U', company: 'U' });
+    expect(l.fields.salesforce_lead_id).toMatch(/^00Q/);
+    expect(l.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
   });
 
   it('values Salesforce no longer has are cleared; the reads are in the sync log', async () => {

@@ -46,7 +46,18 @@ export function mappedFields(rows: ReadonlyArray<{ salesforce_field: string; fla
   return rows.filter((r) => !r.flagged).map((r) => describe.get(r.salesforce_field.toLowerCase())?.name).filter((n): n is string => n !== undefined);
 }
 
-async function run(client: OrgClient, queries: readonly string[]): Promise<SfRecord[]> {
+/**
+ * How a caller wants its reads sent. Default: one GET per query, IN lists sized for the query URL.
+ * `composite`: five queries per composite call, IN lists up to `maxChars` (Pull reads thousands of
+ * emails per batch: far fewer calls).
+ */
+export interface ReadOptions {
+  composite?: boolean;
+  maxChars?: number;
+}
+
+async function run(client: OrgClient, queries: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  if (options.composite) return (await client.queries<SfRecord>(queries)).flat();
   const out: SfRecord[] = [];
   for (const q of queries) out.push(...(await client.query<SfRecord>(q)));
   return out;
@@ -55,14 +66,16 @@ async function run(client: OrgClient, queries: readonly string[]): Promise<SfRec
 const dedupe = (records: SfRecord[]) => [...new Map(records.map((r) => [r.Id, r])).values()];
 const where = (select: readonly string[], object: string, clause: string) => (list: string) => `SELECT ${select.join(', ')} FROM ${object} WHERE ${clause} IN (${list})`;
 
-export async function fetchLeads(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[]): Promise<SfRecord[]> {
-  return dedupe(await run(client, [...inListQueries(ids, where(select, 'Lead', 'Id')), ...inListQueries(emails, where(select, 'Lead', 'Email'))]));
+export async function fetchLeads(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  const list = (values: readonly string[], field: string) => inListQueries(values, where(select, 'Lead', field), options.maxChars);
+  return dedupe(await run(client, [...list(ids, 'Id'), ...list(emails, 'Email')], options));
 }
 
-export async function fetchContacts(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[]): Promise<SfRecord[]> {
-  return dedupe(await run(client, [...inListQueries(ids, where(select, 'Contact', 'Id')), ...inListQueries(emails, where(select, 'Contact', 'Email'))]));
+export async function fetchContacts(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  const list = (values: readonly string[], field: string) => inListQueries(values, where(select, 'Contact', field), options.maxChars);
+  return dedupe(await run(client, [...list(ids, 'Id'), ...list(emails, 'Email')], options));
 }
 
-export async function fetchAccountsByName(client: OrgClient, names: readonly string[]): Promise<SfRecord[]> {
-  return dedupe(await run(client, inListQueries(names, where(ACCOUNT_SELECT, 'Account', 'Name'))));
+export async function fetchAccountsByName(client: OrgClient, names: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  return dedupe(await run(client, inListQueries(names, where(ACCOUNT_SELECT, 'Account', 'Name'), options.maxChars), options));
 }

@@ -9,6 +9,7 @@ import { authorizeThroughSandbox, connectedOrg, sandboxControl, sandboxToken, st
 import { createLogger } from '../logger.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
+import { drain, engineDeps } from '../../test/helpers/sync.ts';
 import { pullOnce, type PullDeps } from './pull.ts';
 
 describe(`pull runs against the sandbox (${engineName})`, () => {
@@ -67,11 +68,13 @@ describe(`pull runs against the sandbox (${engineName})`, () => {
     return ids;
   };
   const stats = () => sb('GET', '/__sandbox/stats');
-  const noWrites = async () => {
+  /** Every record's id and SystemModstamp (any write moves it): the same before and after a pull. */
+  const snapshot = async () => JSON.stringify(await Promise.all(['Lead', 'Contact', 'Account'].map((o) => staffQuery(`SELECT Id, SystemModstamp FROM ${o} ORDER BY Id`))));
+  const noWrites = async (before: string) => {
     const s = await stats();
     expect(s.by_kind.collections ?? 0).toBe(0);
-    expect(s.by_kind.composite ?? 0).toBe(0);
     expect(s.by_kind.sobject ?? 0).toBe(0);
+    expect(await snapshot()).toBe(before);
   };
 
   beforeAll(async () => {
@@ -112,10 +115,11 @@ describe(`pull runs against the sandbox (${engineName})`, () => {
     });
     expect(workflow.status).toBe(201);
     await sb('POST', '/__sandbox/stats/reset');
+    const before = await snapshot();
 
     const result = await run(await rule("LeadSource = 'Web'"));
     expect(result).toMatchObject({ status: 'succeeded', total: 4, processed: 4, created: 2, updated: 0, skipped: 2, errors: 0, error: null, finished_at: expect.any(String) });
-    await noWrites();
+    await noWrites(before);
 
     const all = await byEmail();
     expect([...all.keys()].sort()).toEqual(['ada@acme.example', 'bea@beta.example']);
@@ -193,15 +197,52 @@ describe(`pull runs against the sandbox (${engineName})`, () => {
     expect(e.source).toBe('api');
   });
 
+  it('API upserts of the same people while a run writes them: one lead per email, never two', async () => {
+    await sb('POST', '/__sandbox/generate/Lead', { count: 400, template: { LeadSource: 'Web' } });
+    const emails = (await staffQuery('SELECT Email FROM Lead')).map((r) => r.Email);
+    expect(emails).toHaveLength(400);
+    const id = await rule("LeadSource = 'Web'");
+    let next = 0;
+    const clients = Array.from({ length: 8 }, async () => {
+      while (next < emails.length) {
+        const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/leads`, { token: org.apiKey, body: { fields: { email: emails[next++], city: 'Racing' } } });
+        expect([200, 201]).toContain(res.status);
+      }
+    });
+    const [result] = await Promise.all([run(id, deps({ batchSize: 50, pageSize: 200 })), ...clients]);
+    expect(result).toMatchObject({ status: 'succeeded', processed: 400 });
+    expect(result.created + result.updated).toBe(400);
+    const { rows } = await world.api.database.db.query<{ n: number; emails: number; ids: number }>(
+      `select count(*)::int as n, count(distinct email_normalized)::int as emails, count(distinct fields ->> 'salesforce_lead_id')::int as ids from leads where org_id = $1`,
+      [org.id],
+    );
+    expect(rows[0]).toEqual({ n: 400, emails: 400, ids: 400 });
+  }, 120_000);
+
+  it('a later change made in LeadSync is pushed as usual, to the record it was pulled from', async () => {
+    const [pia] = await insert('Lead', [{ FirstName: 'Pia', LastName: 'P', Company: 'P Co', Email: 'pia@p.example', LeadSource: 'Web' }]);
+    expect(await run(await rule("LeadSource = 'Web'"))).toMatchObject({ status: 'succeeded', created: 1 });
+    const key = { token: org.apiKey };
+    const settings = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/settings`, key)).body;
+    settings.push.lead = { update_existing: true, create_when_no_match: true };
+    expect((await world.api.call('PUT', `/api/v1/orgs/${org.id}/integrations/salesforce/settings`, { ...key, body: settings })).status).toBe(200);
+    const [lead] = await leads();
+    expect((await world.api.call('PATCH', `/api/v1/orgs/${org.id}/leads/${lead.id}`, { ...key, body: { fields: { first_name: 'Pia-Maria', email: 'pia.maria@p.example' } } })).status).toBe(200);
+    await drain(engineDeps(world), org.id);
+    // Matched by the stored id although the email changed: the same record, no second one.
+    expect(await staffQuery('SELECT Id, FirstName, Email FROM Lead')).toEqual([expect.objectContaining({ Id: pia, FirstName: 'Pia-Maria', Email: 'pia.maria@p.example' })]);
+  });
+
   it('large selections read through a Bulk API 2.0 job, page by page, with the same results', async () => {
     await sb('POST', '/__sandbox/records/Account', { Name: 'Bulk Co', Website: 'https://bulk.example', OwnerId: sam });
     await insert('Lead', Array.from({ length: 12 }, (_, i) => ({ FirstName: `B${i}`, LastName: 'Bulk', Company: 'Bulk Co', Email: `b${i}@bulk.example`, LeadSource: 'Web', OwnerId: sam })));
     await insert('Lead', [{ LastName: 'Other', Company: 'O', Email: 'o@other.example', LeadSource: 'Phone' }]);
     await sb('POST', '/__sandbox/stats/reset');
+    const before = await snapshot();
     const result = await run(await rule("LeadSource = 'Web'"), deps({ bulkThreshold: 5, bulkPageSize: 5, batchSize: 2 }));
     expect(result).toMatchObject({ status: 'succeeded', total: 12, processed: 12, created: 12 });
     expect((await stats()).by_kind.bulk).toBeGreaterThanOrEqual(4);
-    await noWrites();
+    await noWrites(before);
     const all = await byEmail();
     expect(all.size).toBe(12);
     expect(all.get('b7@bulk.example')!.fields).toMatchObject({ first_name: 'B7', company: 'Bulk Co', salesforce_account_name: 'Bulk Co', salesforce_assigned_sales_rep_name: 'Sam Rep' });

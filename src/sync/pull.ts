@@ -38,8 +38,13 @@ import { backoffMs, MAX_ATTEMPTS } from './queue.ts';
 
 /** Above this many records a run reads through a Bulk API 2.0 query job instead of REST pages. */
 export const BULK_THRESHOLD = 10_000;
-/** Records written to the database per statement (one transaction with the checkpoint). */
-export const PULL_BATCH = 2_000;
+/** Records written to the database per statement (one transaction with the checkpoint); REST pages are at most 2,000. */
+export const PULL_BATCH = 5_000;
+/**
+ * Account/Owner reads of a batch: push's batched queries, sent five to a composite call with IN lists
+ * of up to this many URL-encoded characters (SOQL allows 100,000): one or two calls per batch.
+ */
+const READS = { composite: true, maxChars: 90_000 } as const;
 /** A run's lease; renewed every third of it while the run works. A killed process's run is taken over after it. */
 export const PULL_LEASE_MS = 60_000;
 
@@ -197,7 +202,7 @@ class RunWorker {
     const unique = [...new Map(select.map((f) => [f.toLowerCase(), f])).values()];
 
     const batches = this.run.bulk_job_id ? this.bulkResume(this.run.bulk_job_id, filter, unique) : this.freshRead(filter, unique);
-    for await (const batch of batches) {
+    for await (const batch of readAhead(batches)) {
       if (this.leaseLost()) throw new LeaseLost();
       await this.store(batch);
       if (this.deps.shouldStop?.()) throw new Stopping();
@@ -388,7 +393,7 @@ class RunWorker {
       return map;
     };
     if (this.rule.object === 'Lead') {
-      const contacts = byEmail(emails.length ? await fetchContacts(this.client, contactSelect([]), [], emails) : []);
+      const contacts = byEmail(emails.length ? await fetchContacts(this.client, contactSelect([]), [], emails, READS) : []);
       for (const r of records) {
         const contact = typeof r.Email === 'string' ? newest(contacts.get(r.Email.trim().toLowerCase()) ?? []) : undefined;
         sources.set(r.Id, {
@@ -399,7 +404,7 @@ class RunWorker {
       }
     } else {
       // A Contact's own Account and owner; a converted Lead with the email names the Account first.
-      const leads = byEmail(emails.length ? await fetchLeads(this.client, leadSelect([]), [], emails) : []);
+      const leads = byEmail(emails.length ? await fetchLeads(this.client, leadSelect([]), [], emails, READS) : []);
       for (const r of records) {
         const list = typeof r.Email === 'string' ? (leads.get(r.Email.trim().toLowerCase()) ?? []) : [];
         const lead = newest(list.filter((l) => l.IsConverted === true)) ?? newest(list);
@@ -412,10 +417,27 @@ class RunWorker {
     }
     const names = [...sources.values()].filter((s) => !pickAccount(s) && s.company?.trim()).map((s) => s.company!.trim());
     if (names.length > 0) {
-      const accounts = (await fetchAccountsByName(this.client, names)) as unknown as SfAccount[];
+      const accounts = (await fetchAccountsByName(this.client, names, READS)) as unknown as SfAccount[];
       for (const source of sources.values()) if (!pickAccount(source)) source.accountsByName = accounts;
     }
     return new Map([...sources].map(([id, source]) => [id, enrich(source)]));
+  }
+}
+
+/**
+ * The next batch is read (Salesforce's answer, the CSV parsed) while the current one is stored: at
+ * most two batches in memory, the network and the database busy at once.
+ */
+async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  // A failure while the current batch is stored surfaces when the next one is awaited.
+  next.catch(() => {});
+  for (;;) {
+    const { value, done } = await next;
+    if (done) return;
+    next = source.next();
+    next.catch(() => {});
+    yield value;
   }
 }
 

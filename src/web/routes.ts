@@ -12,11 +12,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
+/** No inline script or style, no framing, nothing fetched from elsewhere (runtime.md, "Safety at the edges"). */
+export const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** Paths that are never UI pages: an unknown one is the API's JSON 404, not the app. */
 const NOT_UI = /^\/(api|oauth|assets|ui|metrics|healthz|readyz)(\/|$)/;
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LeadSync</title></head>
 <body><h1>The web UI is not built</h1><p>Run <code>npm install</code> (or <code>npm run build:web</code>) in the LeadSync folder, then reload.</p></body></html>`;
+
+/** The app's own, stricter policy (no inline style either); the server's onSend hook adds the rest. */
+function uiHeaders(reply: FastifyReply): FastifyReply {
+  return reply.header('content-security-policy', UI_CSP);
+}
 
 export async function webRoutes(app: FastifyInstance): Promise<void> {
   const built = existsSync(WEB_DIST + 'index.html');
@@ -34,14 +43,13 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   const index = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
     if (NOT_UI.test(path)) return reply.callNotFound();
-    // Content-Security-Policy, nosniff and friends: src/api/security-headers.ts, on every HTML response.
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+    uiHeaders(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
     if (!existsSync(WEB_DIST + 'index.html')) return reply.code(503).send(NOT_BUILT);
     return reply.send(await readFile(WEB_DIST + 'index.html'));
   };
   app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) => {
     if (!existsSync(WEB_DIST + 'favicon.svg')) return reply.callNotFound();
-    return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(await readFile(WEB_DIST + 'favicon.svg'));
+    return uiHeaders(reply).type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(await readFile(WEB_DIST + 'favicon.svg'));
   });
   // The stylesheet of the pages the server renders itself (the OAuth callback's error page).
   app.get('/ui/app.css', { schema: { hide: true } }, async (_request, reply) => {

@@ -12,7 +12,7 @@ import { AppError } from '../errors.ts';
 import { patchLead } from '../leads/service.ts';
 import { orgDataModel } from '../leads/service.ts';
 import { renderTemplate, TemplateError } from './templates.ts';
-import { checkWebhookTarget, WebhookTargetRefused } from './webhook-target.ts';
+import { checkWebhookTarget, postWebhook, WebhookTargetRefused, type WebhookTarget } from './webhook-target.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 export const MAX_ATTEMPTS = 6;
@@ -65,21 +65,20 @@ export async function runAction(action: WorkflowActionRow, deps: ActionDeps): Pr
 
 async function webhook(action: WorkflowActionRow, vars: Record<string, unknown>, deps: ActionDeps): Promise<ActionOutcome> {
   const spec = action.spec as { url: string; body_template?: string };
-  let url: URL;
+  let target: WebhookTarget;
   try {
-    url = await checkWebhookTarget(spec.url, { allowed: deps.allowedWebhookHosts });
+    target = await checkWebhookTarget(spec.url, { allowed: deps.allowedWebhookHosts });
   } catch (error) {
     if (error instanceof WebhookTargetRefused) return { status: 'failed', output: { error: error.message } };
     return { status: 'retry', output: { error: `could not resolve ${spec.url}: ${(error as Error).message}` } };
   }
   const body = spec.body_template !== undefined ? await renderTemplate(spec.body_template, vars) : JSON.stringify(action.event);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  let response: Response;
+  let response: { status: number };
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    // To the address that was checked, following no redirect.
+    response = await postWebhook(target, {
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'LeadSync-Webhook/1',
@@ -90,13 +89,12 @@ async function webhook(action: WorkflowActionRow, vars: Record<string, unknown>,
       },
       body,
     });
-    await response.arrayBuffer().catch(() => undefined);
   } catch (error) {
     const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : (error as Error).message;
     return { status: 'retry', output: { error: reason } };
   }
   const output = { status_code: response.status };
-  if (response.ok) return { status: 'succeeded', output };
+  if (response.status >= 200 && response.status < 300) return { status: 'succeeded', output };
   // Server trouble and throttling are worth another try; other client errors will not change.
   if (response.status >= 500 || response.status === 408 || response.status === 429) return { status: 'retry', output };
   return { status: 'failed', output };

@@ -1,43 +1,12 @@
 /**
  * The `leadsync` command as a person runs it: real processes on a real data directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, waitFor, type Run } from '../helpers/cli.ts';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../helpers/database.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
-// The CLI tests exercise the embedded engine; a DATABASE_URL from the CI pass must not leak in.
-const ENV = { ...process.env, DATABASE_URL: '', LEADSYNC_STAFF_TOKEN: '', LOG_LEVEL: 'warn' };
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string | undefined> = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(r: Run, pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const m = r.output().match(pattern);
-    if (m) return m;
-    if (r.child.exitCode !== null) throw new Error(`exited ${r.child.exitCode}:\n${r.output()}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error(`timed out waiting for ${pattern}:\n${r.output()}`);
-}
 
 describe('leadsync start', () => {
   let dir: string;

@@ -166,6 +166,13 @@ describe(`safety at the edges (${engineName})`, () => {
       }
     });
 
+    it('a path whose percent-escapes are not UTF-8 is 404 in our shape', async () => {
+      for (const bad of ['%ED%A0%80', '%FF', '%C0%AF']) {
+        const res = await api.call('GET', `/api/v1/orgs/${bad}/outbox`, { token: org.apiKey });
+        expectError(res, 404, 'not_found');
+      }
+    });
+
     it('a whole URL too long to read is 414 in our shape', async () => {
       const res = await raw(api.url, `GET /api/v1/orgs/${'a'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expect(res.status).toBe(414);

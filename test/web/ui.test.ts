@@ -139,7 +139,16 @@ describe.runIf(hasChromium)('the web UI in Chromium', { timeout: 180_000 }, () =
     await row.locator('.badge', { hasText: 'Synced' }).waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
-    await row.locator('td').nth(1).click();
+    // Search by name, filter by status.
+    await api('POST', '/leads', { fields: { email: 'other@example.com', last_name: 'Other', company: 'Elsewhere' } });
+    await page.locator('#leads tbody tr', { hasText: 'other@example.com' }).waitFor();
+    await page.getByLabel('Search').fill('lovelace');
+    await page.locator('#leads tbody tr', { hasText: 'other@example.com' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Sync status').selectOption('synced');
+    await row.waitFor();
+    await page.getByLabel('Sync status').selectOption('');
+    await row.locator('td').nth(2).click();
     await page.waitForURL(`**/orgs/${org.id}/leads/${lead.id}`);
     await heading(page, 'Ada Lovelace');
     const leadLink = page.locator('#sf-lead-id a');

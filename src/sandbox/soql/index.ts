@@ -87,7 +87,7 @@ export function executeSoql(soql: string, backing: QueryableStore, opts: QueryOp
   }
   const sortKeys = q.orderBy.map((o) => {
     const path = resolvePath(soql, store, root, o.path);
-    if (path.field.type === 'textarea' && path.field.length > 255) {
+    if ((path.field.type === 'textarea' && path.field.length > 255) || path.field.type === 'address') {
       throw queryError('INVALID_FIELD', soql, `field '${path.field.name}' can not be sorted in a query call`, o.path);
     }
     return { path, desc: o.desc, nullsFirst: o.nullsFirst };

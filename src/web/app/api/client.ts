@@ -111,3 +111,4 @@ export type PullRules = Ok<'/api/v1/orgs/{org}/integrations/salesforce/pull-rule
 /** A rule as PUT takes it (a new rule has no id yet). */
 export type PullRule = Body<'/api/v1/orgs/{org}/integrations/salesforce/pull-rules', 'put'>['rules'][number];
 export type PullRun = Ok<'/api/v1/orgs/{org}/integrations/salesforce/pull-runs/{run}'>;
+export type SyncStats = Ok<'/api/v1/orgs/{org}/integrations/salesforce/sync/stats'>;

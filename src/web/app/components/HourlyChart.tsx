@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { SyncStats } from '../api/pending';
+import type { SyncStats } from '../api/client';
 
 const SERIES = [
   { key: 'pushed', label: 'Pushed', stroke: '#0b5cad' },

@@ -1,0 +1,40 @@
+/** Runs the real `leadsync` bin as a person would, and waits for what it prints. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
+// The CLI tests exercise the embedded engine; a DATABASE_URL from the CI pass must not leak in.
+export const CLI_ENV = { ...process.env, DATABASE_URL: '', LEADSYNC_STAFF_TOKEN: '', LOG_LEVEL: 'warn' };
+
+export interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function run(args: string[], env: Record<string, string | undefined> = {}): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Runs a command to its end: exit code and everything it printed. */
+export async function runToEnd(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; output: string }> {
+  const r = run(args, env);
+  const code = await r.exited;
+  return { code, output: r.output() };
+}
+
+export async function waitFor(r: Run, pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const m = r.output().match(pattern);
+    if (m) return m;
+    if (r.child.exitCode !== null) throw new Error(`exited ${r.child.exitCode}:\n${r.output()}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`timed out waiting for ${pattern}:\n${r.output()}`);
+}
