@@ -11,7 +11,7 @@ import { CreateFieldBody, ErrorBody, Field, OrgParams } from '../schemas.ts';
 export function dataModelRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: Static<typeof OrgParams> }>(
     '/api/v1/orgs/:org/data-model/fields',
-    { schema: { tags: ['data model'], summary: 'Built-in and custom lead fields', params: OrgParams, response: { 200: Type.Object({ items: Type.Array(Field) }), 404: ErrorBody } } },
+    { schema: { tags: ['data model'], summary: 'Built-in and custom lead fields', params: OrgParams, response: { 200: Type.Object({ items: Type.Array(Field) }), 401: ErrorBody, 404: ErrorBody } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       return { items: [...(await orgDataModel(ctx.db, org.id)).values()] };
@@ -20,7 +20,7 @@ export function dataModelRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Params: Static<typeof OrgParams>; Body: Static<typeof CreateFieldBody> }>(
     '/api/v1/orgs/:org/data-model/fields',
-    { schema: { tags: ['data model'], summary: 'Add a custom field', params: OrgParams, body: CreateFieldBody, response: { 201: Field, 400: ErrorBody, 409: ErrorBody } } },
+    { schema: { tags: ['data model'], summary: 'Add a custom field', params: OrgParams, body: CreateFieldBody, response: { 201: Field, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
     async (request, reply) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       const { key, label, type } = request.body;

@@ -86,6 +86,83 @@ describe(`organizations API (${engineName})`, () => {
     expect(await ui.text()).toContain('<html');
   });
 
+  it('documents every route of api-v1.md and docs/api.md with request and response schemas', async () => {
+    const doc = (await api.call('GET', '/api/v1/openapi.json', { token: null })).body;
+    const sf = '/api/v1/orgs/{org}/integrations/salesforce';
+    // Every operation that takes a JSON body; `false`: one that takes none.
+    const operations: Array<[string, string, boolean]> = [
+      ['get', '/api/v1/me', false],
+      ['post', '/api/v1/orgs', true],
+      ['get', '/api/v1/orgs/{org}', false],
+      ['post', '/api/v1/session', false],
+      ['get', '/api/v1/session', false],
+      ['delete', '/api/v1/session', false],
+      ['get', '/api/v1/orgs/{org}/data-model/fields', false],
+      ['post', '/api/v1/orgs/{org}/data-model/fields', true],
+      ['post', '/api/v1/orgs/{org}/leads', true],
+      ['get', '/api/v1/orgs/{org}/leads', false],
+      ['get', '/api/v1/orgs/{org}/leads/{id}', false],
+      ['patch', '/api/v1/orgs/{org}/leads/{id}', true],
+      ['post', '/api/v1/orgs/{org}/leads/{id}/messages', true],
+      ['get', '/api/v1/orgs/{org}/leads/{id}/messages', false],
+      ['get', sf, false],
+      ['post', `${sf}/authorize`, true],
+      ['post', `${sf}/connect`, true],
+      ['post', `${sf}/deauthorize`, false],
+      ['get', `${sf}/fields`, false],
+      ['get', `${sf}/settings`, false],
+      ['put', `${sf}/settings`, true],
+      ['get', `${sf}/sync`, false],
+      ['get', `${sf}/sync/log`, false],
+      ['post', `${sf}/sync/preview/{lead}`, false],
+      ['post', `${sf}/sync/retry`, false],
+      ['post', `${sf}/sync/backfill`, false],
+      ['get', `${sf}/sync/stats`, false],
+      ['post', `${sf}/sync/push/{lead}`, false],
+      ['get', `${sf}/pull-rules`, false],
+      ['put', `${sf}/pull-rules`, true],
+      ['post', `${sf}/pull-rules/{rule}/run`, false],
+      ['get', `${sf}/pull-runs`, false],
+      ['get', `${sf}/pull-runs/{run}`, false],
+      ['get', `${sf}/pull-runs/{run}/log`, false],
+      ['post', '/api/v1/orgs/{org}/render', true],
+      ['post', '/api/v1/orgs/{org}/workflows', true],
+      ['get', '/api/v1/orgs/{org}/workflows', false],
+      ['get', '/api/v1/orgs/{org}/workflows/{id}', false],
+      ['put', '/api/v1/orgs/{org}/workflows/{id}', true],
+      ['delete', '/api/v1/orgs/{org}/workflows/{id}', false],
+      ['get', '/api/v1/orgs/{org}/workflows/{id}/runs', false],
+      ['get', '/api/v1/orgs/{org}/outbox', false],
+    ];
+    const problems: string[] = [];
+    for (const [method, path, takesBody] of operations) {
+      const op = doc.paths[path]?.[method];
+      const name = `${method.toUpperCase()} ${path}`;
+      if (!op) {
+        problems.push(`${name}: missing`);
+        continue;
+      }
+      const codes = Object.keys(op.responses ?? {});
+      const success = codes.filter((c) => c.startsWith('2'));
+      if (success.length === 0) problems.push(`${name}: no 2xx response`);
+      for (const code of success) if (code !== '204' && !op.responses[code].content?.['application/json']?.schema) problems.push(`${name}: ${code} has no schema`);
+      if (takesBody && !op.requestBody?.content?.['application/json']?.schema) problems.push(`${name}: no request schema`);
+      // Every organization path refuses a missing token (401) and an unknown organization (404).
+      if (path.startsWith('/api/v1/orgs/{org}')) for (const code of ['401', '404']) if (!op.responses?.[code]) problems.push(`${name}: ${code} not documented`);
+    }
+    expect(problems).toEqual([]);
+    // And no served API route is left out of the document (a route added later included).
+    const served = api.app.routeTable
+      .filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/docs') && r.url !== '/api/v1/openapi.json')
+      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(served.filter((r) => !documented.includes(r))).toEqual([]);
+    // The dry run's answer is described to the field (docs/sync.md).
+    const preview = doc.paths[`${sf}/sync/preview/{lead}`].post.responses['200'].content['application/json'].schema;
+    expect(Object.keys(preview.properties)).toEqual(['lead_id', 'objects', 'salesforce_data']);
+    expect(Object.keys(preview.properties.objects.items.properties)).toEqual(expect.arrayContaining(['object', 'match', 'action', 'changes', 'reason', 'reason_code']));
+  });
+
   it('answers health checks without a token', async () => {
     expect((await api.call('GET', '/healthz', { token: null })).status).toBe(200);
     expect((await api.call('GET', '/readyz', { token: null })).body).toEqual({ status: 'ready' });

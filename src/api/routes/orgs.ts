@@ -13,7 +13,7 @@ export function orgRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Body: Static<typeof CreateOrgBody> }>(
     '/api/v1/orgs',
-    { schema: { tags: ['organizations'], summary: 'Create an organization (staff only); the API key is shown once', body: CreateOrgBody, response: { 201: CreatedOrg, 400: ErrorBody, 403: ErrorBody } } },
+    { schema: { tags: ['organizations'], summary: 'Create an organization (staff only); the API key is shown once', body: CreateOrgBody, response: { 201: CreatedOrg, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } },
     async (request, reply) => {
       requireStaff(request);
       const { org, apiKey } = await createOrg(ctx.db, request.body.name.trim());
@@ -24,7 +24,7 @@ export function orgRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: Static<typeof OrgParams> }>(
     '/api/v1/orgs/:org',
-    { schema: { tags: ['organizations'], summary: 'An organization', params: OrgParams, response: { 200: Org, 404: ErrorBody } } },
+    { schema: { tags: ['organizations'], summary: 'An organization', params: OrgParams, response: { 200: Org, 401: ErrorBody, 404: ErrorBody } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       return { id: org.id, name: org.name, created_at: org.created_at.toISOString() };

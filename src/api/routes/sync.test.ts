@@ -113,6 +113,11 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     expect(res.status).toBe(200);
     expect(res.body.objects[0]).toMatchObject({ object: 'Lead', match: { id: existing.id, by: 'email' }, action: 'update', changes: { FirstName: { from: 'Old', to: 'New' } } });
     expect(res.body.objects[1]).toMatchObject({ object: 'Contact', action: 'none' });
+    // Every documented field is answered (the route's response schema is also what is serialized).
+    expect(Object.keys(res.body)).toEqual(['lead_id', 'objects', 'salesforce_data']);
+    expect(res.body.lead_id).toBe(lead.id);
+    for (const object of res.body.objects) expect(Object.keys(object)).toEqual(['object', 'match', 'action', 'changes', 'reason', 'reason_code', 'error']);
+    expect(res.body.objects[0]).toMatchObject({ reason: null, reason_code: null, error: null });
     const stats = await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats');
     expect(stats.by_kind.collections ?? 0).toBe(0);
     expect(stats.by_kind.sobject ?? 0).toBe(0);

@@ -63,6 +63,22 @@ const Stats = Type.Object({
   errors_by_code: Type.Array(Type.Object({ code: Type.String(), count: Type.Number(), example_message: Type.Union([Type.String(), Type.Null()]) })),
 });
 const PreviewParams = Type.Object({ org: Type.String(), lead: Type.String() });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const Preview = Type.Object({
+  lead_id: Type.String(),
+  objects: Type.Array(
+    Type.Object({
+      object: Type.Union([Type.Literal('Lead'), Type.Literal('Contact')]),
+      match: Type.Union([Type.Object({ id: Type.String(), by: Type.Union([Type.String({ description: 'id, email or converted_lead' }), Type.Null()]) }), Type.Null()]),
+      action: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('none')]),
+      changes: Type.Record(Type.String(), Type.Object({ from: Type.Optional(Type.Unknown()), to: Type.Optional(Type.Unknown()) }), { description: 'Salesforce field → {from, to}' }),
+      reason: NullableString,
+      reason_code: Type.Union([Type.Literal('exists_as_contact'), Type.Literal('exists_as_lead'), Type.Null()], { description: 'a create held back by "one person, one Salesforce record"' }),
+      error: NullableString,
+    }),
+  ),
+  salesforce_data: Type.Union([Type.Object({}, { additionalProperties: true, description: "the lead's salesforce_* fields as Salesforce has them now" }), Type.Null()]),
+});
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody };
 const base = '/api/v1/orgs/:org/integrations/salesforce';
 
@@ -138,7 +154,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Params: Static<typeof PreviewParams> }>(
     `${base}/sync/preview/:lead`,
-    { schema: { tags: ['salesforce'], summary: 'Dry run: the match, action and field changes per object, writing nothing', params: PreviewParams, ...errors } },
+    { schema: { tags: ['salesforce'], summary: 'Dry run: the match, action and field changes per object, writing nothing', params: PreviewParams, response: { 200: Preview, ...errors } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
       const lead = isUuid(request.params.lead) ? await getLead(ctx.db, org.id, request.params.lead) : undefined;
