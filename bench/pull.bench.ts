@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     console.log('| engine | records | seconds | records / s | Salesforce API calls | peak RSS above start |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     const growth: Record<string, number[]> = {};
-    for (const engine of ['pglite', 'postgres'] as const) {
+    for (const engine of (process.env.BENCH_PULL_ENGINES ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>) {
       if (engine === 'postgres' && !serverUrl) {
         console.log('| PostgreSQL | skipped: none at BENCH_DATABASE_URL / DATABASE_URL / 127.0.0.1:5432 | | | | |');
         continue;
