@@ -66,12 +66,16 @@ async function runCase(c: Case): Promise<Result> {
     await saveSettingsDocument(db, org.id, normalizeSettings({ push: { lead: { update_existing: false, create_when_no_match: false }, contact: { update_existing: false, create_when_no_match: false } }, mappings: { lead: mappings, contact: [mappings[0]] } }));
     const [rule] = await db.transaction((tx) => replacePullRules(tx, org.id, [{ name: 'Web leads', object: 'Lead', filter: "LeadSource = 'Web'", enabled: true, interval_minutes: 60 }]));
     const { run } = await startRun(db, rule, 'cli');
-    const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), workerId: 'bench' };
+    const deps = { db, config, logger: createLogger('silent'), clients: new SalesforceClients({ db, config }), workerId: 'bench', ...(process.env.BENCH_PULL_PAGE && { bulkPageSize: Number(process.env.BENCH_PULL_PAGE) }) };
 
     (globalThis as { gc?: () => void }).gc?.();
     const before = process.memoryUsage.rss();
     let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
+    let heapPeak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    }, 25);
     await control(sb.url, 'POST', '/__sandbox/stats/reset');
     const started = performance.now();
     for (;;) {
@@ -83,6 +87,7 @@ async function runCase(c: Case): Promise<Result> {
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage.rss());
         const stats = await control(sb.url, 'GET', '/__sandbox/stats');
+        if (process.env.BENCH_PULL_DEBUG) process.stderr.write(`heap peak ${Math.round(heapPeak / 1048576)} MiB, rss before ${Math.round(before / 1048576)} MiB\n`);
         return { seconds, calls: stats.api_calls, byKind: stats.by_kind, rssGrowth: peak - before, processed: rows[0].processed, created: rows[0].created };
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -118,7 +123,7 @@ async function main(): Promise<void> {
     console.log('| engine | records | seconds | records / s | Salesforce API calls | peak RSS above start |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     const growth: Record<string, number[]> = {};
-    for (const engine of ['pglite', 'postgres'] as const) {
+    for (const engine of (process.env.BENCH_PULL_ENGINES ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>) {
       if (engine === 'postgres' && !serverUrl) {
         console.log('| PostgreSQL | skipped: none at BENCH_DATABASE_URL / DATABASE_URL / 127.0.0.1:5432 | | | | |');
         continue;

@@ -31,7 +31,7 @@ import { recordsPulled } from '../metrics.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type FieldDescribe, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
 import { loadSettings } from './engine.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
-import { accountQueries, contactSelect, dedupe, leadSelect, mappedFields, recordQueries } from './match.ts';
+import { accountQueries, BODY_QUERY_CHARS, contactSelect, dedupe, leadSelect, mappedFields, recordQueries } from './match.ts';
 import { checkFilter, pullCountQuery, pullQuery, soqlDateTime, type FilterCheck } from './pull-filter.ts';
 import type { SfRecord } from './plan.ts';
 import { backoffMs, MAX_ATTEMPTS } from './queue.ts';
@@ -43,11 +43,6 @@ export const BULK_THRESHOLD = 10_000;
  * (at most 2,000), or 2,500 rows of a Bulk result — 40 batches, so 40 composite reads, for 100,000.
  */
 export const PULL_BATCH = 2_500;
-/**
- * Account/Owner reads of a batch: push's batched queries, sent in a composite body with IN lists of
- * up to this many URL-encoded characters (SOQL allows 100,000 a statement; a query URL ~16 KB).
- */
-const READ_CHARS = 90_000;
 /** A run's lease; renewed every third of it while the run works. A killed process's run is taken over after it. */
 export const PULL_LEASE_MS = 60_000;
 
@@ -201,7 +196,9 @@ class RunWorker {
       this.mapping.push({ field, salesforce });
     }
     const mapped = mappedFields(rows, byName);
-    const select = this.rule.object === 'Lead' ? [...leadSelect(mapped), 'Company', 'SystemModstamp'] : [...contactSelect(mapped), 'SystemModstamp'];
+    // A pulled Lead is never converted: its Converted* fields are always empty (not read: a third fewer columns).
+    const leadFields = () => leadSelect(mapped).filter((f) => !f.startsWith('Converted'));
+    const select = this.rule.object === 'Lead' ? [...leadFields(), 'Company', 'SystemModstamp'] : [...contactSelect(mapped), 'SystemModstamp'];
     const unique = [...new Map(select.map((f) => [f.toLowerCase(), f])).values()];
 
     const batches = this.run.bulk_job_id ? this.bulkResume(this.run.bulk_job_id, filter, unique) : this.freshRead(filter, unique);
@@ -395,8 +392,8 @@ class RunWorker {
     const emails = [...new Set(records.map(key).filter((e) => e && isValidEmail(e)))];
     const lead = this.rule.object === 'Lead';
     const companies = lead ? [...new Set(records.map((r) => (typeof r.Company === 'string' ? r.Company.trim() : '')).filter(Boolean))] : [];
-    const others = emails.length ? recordQueries(lead ? 'Contact' : 'Lead', lead ? contactSelect([]) : leadSelect([]), [], emails, READ_CHARS) : [];
-    const results = await this.client.queries<SfRecord>([...others, ...accountQueries(companies, READ_CHARS)]);
+    const others = emails.length ? recordQueries(lead ? 'Contact' : 'Lead', lead ? contactSelect([]) : leadSelect([]), [], emails, BODY_QUERY_CHARS) : [];
+    const results = await this.client.queries<SfRecord>([...others, ...accountQueries(companies, BODY_QUERY_CHARS)]);
     const byEmail = new Map<string, SfRecord[]>();
     for (const r of dedupe(results.slice(0, others.length).flat())) if (key(r)) byEmail.set(key(r), [...(byEmail.get(key(r)) ?? []), r]);
     const accounts = dedupe(results.slice(others.length).flat()) as unknown as SfAccount[];
