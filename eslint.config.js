@@ -14,12 +14,15 @@ export default tseslint.config(
     },
   },
   {
-    // The web UI's plain browser script.
-    files: ['src/web/static/**/*.js'],
+    // The web UI (a browser app): it talks to LeadSync only through the public API (api/client.ts).
+    files: ['src/web/app/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/api/*.ts', '../../**', '**/db/**', '**/sync/**', '**/salesforce/**', '**/workflows/**', '**/leads/**', '**/sandbox/**', '**/config/**'] }],
+    },
   },
   {
-    files: ['bin/**/*.js', 'bench/**/*.js', 'src/db/**/*.js'],
+    files: ['bin/**/*.js', 'bench/**/*.js', 'src/db/**/*.js', 'scripts/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
   {

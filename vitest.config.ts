@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // The browser tests serve the built UI (dist/web): build it first when a source changed.
+    globalSetup: ['test/helpers/web-build-setup.ts'],
   },
 });

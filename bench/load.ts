@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { run, waitFor, type Run } from '../test/helpers/processes.ts';
+import { run, waitFor, type Run } from '../test/helpers/cli.ts';
 import { authorizeThroughSandbox, type ConnectedWorld } from '../test/helpers/salesforce.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
 

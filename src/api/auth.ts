@@ -4,6 +4,7 @@ import { AppError, notFound } from '../errors.ts';
 import { findOrgByApiKey, getOrg } from '../db/orgs.ts';
 import type { OrgRow } from '../db/rows.ts';
 import type { ApiContext } from './context.ts';
+import { sessionPrincipal } from './session.ts';
 
 export type Principal = { kind: 'staff' } | { kind: 'org'; org: OrgRow };
 
@@ -50,6 +51,9 @@ async function orgForKey(ctx: ApiContext, token: string): Promise<OrgRow | undef
 /** Resolves the bearer token to the staff principal or an organization; 401 otherwise. */
 export async function authenticate(ctx: ApiContext, request: FastifyRequest): Promise<Principal> {
   const token = bearerToken(request);
+  // The web UI's session cookie (src/api/session.ts) stands in for a token; a Bearer token wins.
+  const fromSession = token ? undefined : await sessionPrincipal(ctx, request);
+  if (fromSession) return fromSession;
   if (!token) throw new AppError(401, 'unauthorized', 'Missing API token: send "Authorization: Bearer <token>".');
   const staff = ctx.config.staffToken;
   if (staff && timingSafeEqual(digest(token), digest(staff))) return { kind: 'staff' };

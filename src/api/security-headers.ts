@@ -23,7 +23,8 @@ export async function securityHeaders(_request: FastifyRequest, reply: FastifyRe
   reply.header('referrer-policy', 'no-referrer');
   const type = reply.getHeader('content-type');
   if (typeof type === 'string' && type.startsWith('text/html')) {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    // A page with a stricter policy of its own (the web UI's) keeps it.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     reply.header('x-frame-options', 'DENY');
   }
   return payload;

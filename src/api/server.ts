@@ -23,6 +23,9 @@ import { leadRoutes } from './routes/leads.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { pullRuleRoutes } from './routes/pull-rules.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { syncNowRoutes } from './routes/sync-now.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
 
@@ -140,14 +143,17 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   healthRoutes(app, ctx);
   metricsRoutes(app, ctx);
   orgRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   dataModelRoutes(app, ctx);
   leadRoutes(app, ctx);
   messageRoutes(app, ctx);
   workflowRoutes(app, ctx);
   salesforceRoutes(app, ctx);
   syncRoutes(app, ctx);
+  pullRuleRoutes(app, ctx);
+  syncNowRoutes(app, ctx);
   oauthCallbackRoutes(app, ctx);
-  webRoutes(app);
+  await webRoutes(app);
   return app;
 }
 

@@ -1,5 +1,5 @@
-import { createOrg } from '../db/orgs.ts';
 import { boot } from './boot.ts';
+import { withAdminClient } from './admin-client.ts';
 
 export async function migrateCommand(options: { dataDir?: string }): Promise<void> {
   // boot() applies pending migrations under an advisory lock; this command just reports.
@@ -9,12 +9,10 @@ export async function migrateCommand(options: { dataDir?: string }): Promise<voi
   await booted.shutdown();
 }
 
+/** `leadsync org create NAME`: through the running process when one holds the data directory. */
 export async function orgCreateCommand(name: string, options: { dataDir?: string }): Promise<void> {
-  const booted = await boot({ overrides: { LEADSYNC_DATA_DIR: options.dataDir, LOG_LEVEL: 'warn' } });
-  try {
-    const { org, apiKey } = await createOrg(booted.db, name);
-    console.log(`Organization "${org.name}" created.\n  id:      ${org.id}\n  API key: ${apiKey}\n(The API key is shown only now; LeadSync keeps only its hash.)`);
-  } finally {
-    await booted.shutdown();
-  }
+  await withAdminClient({ dataDir: options.dataDir }, async (client) => {
+    const org = await client.request<{ id: string; name: string; api_key: string }>('POST', '/api/v1/orgs', { name });
+    console.log(`Organization "${org.name}" created.\n  id:      ${org.id}\n  API key: ${org.api_key}\n(The API key is shown only now; LeadSync keeps only its hash.)`);
+  });
 }

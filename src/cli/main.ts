@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
 import { registerSyncCommands } from './sync-commands.ts';
+import { registerPullCommand } from './pull-command.ts';
 import { CliError } from './boot.ts';
 import { migrateCommand, orgCreateCommand } from './admin-commands.ts';
 import { serveCommand, startCommand, workerCommand } from './start.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'HTTP port (default $PORT or 3000)', parsePort)
     .option('--data-dir <dir>', 'embedded database directory (default $LEADSYNC_DATA_DIR or ./.leadsync)')
     .option('--no-sandbox', 'do not start the local Salesforce sandbox')
+    .option('--sandbox-port <port>', "the sandbox's port (default 4010; a free one when it is taken)", parsePort)
     .option('--concurrency <n>', 'batches pushed at once (the embedded database works in its own thread meanwhile)', parsePositiveInt, 2)
     .action(startCommand);
 
@@ -43,9 +45,10 @@ export function buildProgram(): Command {
   program.command('migrate').description('Apply database migrations.').option('--data-dir <dir>', 'embedded database directory').action(migrateCommand);
 
   const org = program.command('org').description('Manage organizations.');
-  org.command('create').description('Create an organization; prints its id and API key (shown once).').argument('<name>', 'organization name').option('--data-dir <dir>', 'embedded database directory').action(orgCreateCommand);
+  org.command('create').description('Create an organization; prints its id and API key (shown once). Works while `leadsync start` runs.').argument('<name>', 'organization name').option('--data-dir <dir>', 'embedded database directory').action(orgCreateCommand);
 
   registerSyncCommands(program);
+  registerPullCommand(program);
   registerSandboxCommand(program);
   return program;
 }

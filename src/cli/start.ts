@@ -7,11 +7,13 @@ import { startWorker, stopWithin, type Worker } from '../sync/worker.ts';
 import { handBackClaims } from '../db/sync.ts';
 import { newWorkerId, queueEnrichmentRefresh, syncOnce } from '../sync/engine.ts';
 import { claimTurns } from '../sync/queue.ts';
+import { startPullScheduler } from '../sync/pull-scheduler.ts';
 import { SalesforceClients } from '../salesforce/client.ts';
 import { createMailer } from '../workflows/actions.ts';
 import { runWorkflowsOnce } from '../workflows/runner.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { boot, type Booted } from './boot.ts';
+import { localUrl, removeServerFile, writeServerFile } from './server-file.ts';
 
 /** SIGTERM/SIGINT: stop claiming, finish or hand back in-flight work, exit within 10 s. */
 function onShutdown(booted: Booted, stops: Array<() => Promise<void>>): void {
@@ -38,13 +40,13 @@ async function listen(booted: Booted, worker: Worker | undefined, salesforce?: S
   return { app, port };
 }
 
-export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean; concurrency: number }): Promise<void> {
+export async function startCommand(options: { port?: string; dataDir?: string; sandbox: boolean; sandboxPort?: string; concurrency: number }): Promise<void> {
   const booted = await boot({ overrides: { PORT: options.port, LEADSYNC_DATA_DIR: options.dataDir } });
   const stops: Array<() => Promise<void>> = [];
   const lines: string[] = [];
   try {
     if (options.sandbox && !booted.config.salesforce.clientId) {
-      const sandbox = await startSandboxOnFreePort();
+      const sandbox = await startSandboxOnFreePort(options.sandboxPort === undefined ? 4010 : Number(options.sandboxPort));
       stops.push(() => sandbox.close());
       booted.config = withSandbox(booted.config, sandbox);
       lines.push(`  Salesforce sandbox: ${sandbox.url}  (log in as ${sandbox.username} / ${sandbox.password})`);
@@ -53,10 +55,17 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
     const worker = startPushLoops(booted, salesforce, options.concurrency);
     // Before the embedded sandbox closes: a batch in flight gets to finish against it.
     stops.unshift(() => worker.stop());
+    const pulls = startPulls(booted, salesforce);
+    stops.unshift(() => pulls.stop());
     const workflows = startWorkflowRunner(booted);
     stops.push(() => workflows.stop());
     const { app, port } = await listen(booted, worker, salesforce);
     stops.unshift(() => app.close());
+    if (!booted.config.databaseUrl) {
+      // Admin commands on this data directory ask this process (it alone may open the database).
+      await writeServerFile(booted.config.dataDir, { url: localUrl(booted.config.host, port), pid: process.pid, started_at: new Date().toISOString() });
+      stops.unshift(() => removeServerFile(booted.config.dataDir));
+    }
     const base = booted.config.publicUrl.includes(`:${booted.config.port}`) ? booted.config.publicUrl.replace(`:${booted.config.port}`, `:${port}`) : booted.config.publicUrl;
     // With --port 0 the real port is known only now; the OAuth callback URL is built from this.
     booted.config.publicUrl = base;
@@ -99,8 +108,9 @@ export async function workerCommand(options: { concurrency: number }): Promise<v
   const salesforce = new SalesforceClients({ db: booted.db, config: booted.config, logger: booted.logger });
   const pushers = startPushLoops(booted, salesforce, options.concurrency);
   const workflows = startWorkflowRunner(booted);
+  const pulls = startPulls(booted, salesforce);
   booted.logger.info({ concurrency: options.concurrency }, 'worker started');
-  onShutdown(booted, [() => pushers.stop(), () => workflows.stop()]);
+  onShutdown(booted, [() => pushers.stop(), () => pulls.stop(), () => workflows.stop()]);
 }
 
 /**
@@ -137,6 +147,11 @@ function startSyncWorker(booted: Booted, salesforce: SalesforceClients, claimTur
   return { isRunning: () => worker.isRunning(), stop: () => stopWithin(worker, 6_000, () => handBackClaims(booted.db, deps.workerId, 60_000)) };
 }
 
+/** Pull Rules: due rules start runs; runs are worked (and resumed) one at a time per process. */
+function startPulls(booted: Booted, salesforce: SalesforceClients): Worker {
+  return startPullScheduler({ db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId() });
+}
+
 /** Workflow events and actions, from the durable tables, in the worker loop. */
 function startWorkflowRunner(booted: Booted): Worker {
   const deps = {
@@ -149,10 +164,10 @@ function startWorkflowRunner(booted: Booted): Worker {
   return startWorker({ db: booted.db, logger: booted.logger, pollMs: 500, tick: () => runWorkflowsOnce(deps).then(() => undefined) });
 }
 
-/** The sandbox on its usual port 4010, or any free port when 4010 is taken. */
-async function startSandboxOnFreePort() {
+/** The sandbox on its port (--sandbox-port, default 4010), or any free port when that one is taken. */
+async function startSandboxOnFreePort(port: number) {
   try {
-    return await startSandbox({ port: 4010, seed: 'demo' });
+    return await startSandbox({ port, seed: 'demo' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startSandbox({ port: 0, seed: 'demo' });

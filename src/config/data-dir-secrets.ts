@@ -35,3 +35,13 @@ export async function saveSecrets(dataDir: string, secrets: DataDirSecrets): Pro
   // `mode` applies only when the file is created: one written by an older version is tightened here.
   await chmod(file, 0o600);
 }
+
+/** The secrets file as it is, without creating it (admin commands that talk to a running process). */
+export async function readSecrets(dataDir: string): Promise<DataDirSecrets | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')) as DataDirSecrets;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

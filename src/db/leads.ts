@@ -65,17 +65,29 @@ export interface LeadPage {
   next: number | null;
 }
 
-/** Leads in creation order, optionally only those with one email (case-insensitive). */
+/** Leads in creation order, optionally only those with one email (case-insensitive), matching a search, or in a sync status. */
 export async function listLeads(
   db: Queryable,
   orgId: string,
-  options: { email?: string; limit: number; afterSeq?: number },
+  options: { email?: string; q?: string; syncStatus?: string; limit: number; afterSeq?: number },
 ): Promise<LeadPage> {
   const params: unknown[] = [orgId, options.limit + 1];
   let where = 'org_id = $1';
   if (options.email !== undefined) {
     params.push(normalizeEmail(options.email));
     where += ` and email_normalized = $${params.length}`;
+  }
+  if (options.q !== undefined && options.q.trim() !== '') {
+    // Contains, case-insensitive, in the email, the name (first, last, or both) or the company; no LIKE patterns to escape.
+    params.push(options.q.trim().toLowerCase());
+    const n = `$${params.length}`;
+    where += ` and (strpos(lower(coalesce(fields->>'email', '')), ${n}) > 0
+      or strpos(lower(concat_ws(' ', fields->>'first_name', fields->>'last_name')), ${n}) > 0
+      or strpos(lower(coalesce(fields->>'company', '')), ${n}) > 0)`;
+  }
+  if (options.syncStatus !== undefined) {
+    params.push(options.syncStatus);
+    where += ` and sync_status = $${params.length}`;
   }
   if (options.afterSeq !== undefined) {
     params.push(options.afterSeq);

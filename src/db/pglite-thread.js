@@ -2,9 +2,17 @@
 // work leaves the main thread free for the API, the push engine and Salesforce's answers, and a
 // second core can do both at once. src/db/pglite.ts is the other side; it owns transactions and
 // ordering, this side only runs one statement per message.
-// Plain JavaScript: a worker thread starts without the TypeScript loader of its parent.
-import { parentPort, workerData } from 'node:worker_threads';
+//
+// Run as a program (`node pglite-thread.js '{"dataDir": ...}'`), the same file creates a cluster in a
+// data directory that has none, in a short-lived child process: initdb needs a second WebAssembly
+// instance and leaves ~100 MB behind that neither WebAssembly (its memory never shrinks) nor the
+// allocator give back; a process that exits gives it all back. The long-lived thread then opens a
+// finished cluster. (In memory — tests — the thread runs initdb itself.)
+// Plain JavaScript: a worker thread or child process starts without the TypeScript loader.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+
+const data = isMainThread ? JSON.parse(process.argv[2]) : workerData;
 
 /** What the main thread needs of a PostgreSQL error: its message and fields such as `code`. */
 function describeError(error) {
@@ -17,26 +25,43 @@ function describeError(error) {
   return out;
 }
 
-let pg;
-try {
-  pg = workerData.dataDir === undefined ? new PGlite() : new PGlite(workerData.dataDir);
-  await pg.waitReady;
-  parentPort.postMessage({ type: 'ready' });
-} catch (error) {
-  parentPort.postMessage({ type: 'failed', error: describeError(error) });
+/** PGlite's options: its start parameters plus ours (src/db/pglite.ts sizes them). */
+function options() {
+  return { dataDir: data.dataDir, startParams: [...PGlite.defaultStartParams, ...data.settings.flatMap((s) => ['-c', s])] };
 }
 
-parentPort.on('message', async (message) => {
-  if (message.type === 'close') {
-    await pg?.close().catch(() => {});
-    parentPort.postMessage({ id: message.id, rows: [], rowCount: 0 });
-    parentPort.close();
-    return;
-  }
+if (isMainThread) {
+  // The child process: create the cluster in the data directory, then exit.
   try {
-    const result = await pg.query(message.text, message.params);
-    parentPort.postMessage({ id: message.id, rows: result.rows, rowCount: result.affectedRows || result.rows.length });
+    const pg = new PGlite(options());
+    await pg.waitReady;
+    await pg.close();
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: describeError(error) });
+    process.stderr.write(String(error?.message ?? error));
+    process.exitCode = 1;
   }
-});
+} else {
+  let pg;
+  try {
+    pg = new PGlite(options());
+    await pg.waitReady;
+    parentPort.postMessage({ type: 'ready' });
+  } catch (error) {
+    parentPort.postMessage({ type: 'failed', error: describeError(error) });
+  }
+
+  parentPort.on('message', async (message) => {
+    if (message.type === 'close') {
+      await pg?.close().catch(() => {});
+      parentPort.postMessage({ id: message.id, rows: [], rowCount: 0 });
+      parentPort.close();
+      return;
+    }
+    try {
+      const result = await pg.query(message.text, message.params);
+      parentPort.postMessage({ id: message.id, rows: result.rows, rowCount: result.affectedRows || result.rows.length });
+    } catch (error) {
+      parentPort.postMessage({ id: message.id, error: describeError(error) });
+    }
+  });
+}

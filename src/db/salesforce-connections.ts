@@ -17,6 +17,8 @@ export interface ConnectionRow {
   refresh_token_enc: string | null;
   token_version: number;
   connected_at: Date | null;
+  /** When it was last deauthorized (kept after a new connection; null if never). */
+  disconnected_at: Date | null;
   last_error: string | null;
   api_used: number | null;
   api_max: number | null;
@@ -87,7 +89,8 @@ export async function markReconnectionRequired(db: Queryable, orgId: string, rea
 export async function forgetTokens(db: Queryable, orgId: string): Promise<void> {
   await db.query(
     `update salesforce_connections set status = 'not_connected', access_token_enc = null, refresh_token_enc = null,
-       client_secret_enc = null, token_version = token_version + 1, last_error = null, updated_at = now() where org_id = $1`,
+       client_secret_enc = null, token_version = token_version + 1, last_error = null, disconnected_at = now(), updated_at = now()
+     where org_id = $1`,
     [orgId],
   );
 }
@@ -126,4 +129,13 @@ export async function consumeOAuthState(db: Queryable, stateHash: string): Promi
     [stateHash],
   );
   return rows[0];
+}
+
+/** Counts Salesforce API calls of an organization in the current hour (Sync Health's chart). */
+export async function countApiCalls(db: Queryable, orgId: string, calls: number): Promise<void> {
+  await db.query(
+    `insert into salesforce_api_calls (org_id, hour, calls) values ($1, date_trunc('hour', now()), $2)
+     on conflict (org_id, hour) do update set calls = salesforce_api_calls.calls + excluded.calls`,
+    [orgId, calls],
+  );
 }

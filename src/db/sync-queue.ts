@@ -20,3 +20,14 @@ export async function markLeadForSync(db: Queryable, orgId: string, leadId: stri
   );
   await db.query(`update leads set sync_status = 'pending' where id = $1`, [leadId]);
 }
+
+/** "Sync now": the lead is due at once (no debounce, no retry wait left), as a push, not a refresh. */
+export async function queueLeadNow(db: Queryable, orgId: string, leadId: string): Promise<void> {
+  await db.query(
+    `insert into sync_queue (lead_id, org_id, due_at, first_queued_at)
+     values ($1, $2, now(), now())
+     on conflict (lead_id) do update set due_at = now(), attempts = 0, refresh_only = false, change_seq = sync_queue.change_seq + 1`,
+    [leadId, orgId],
+  );
+  await db.query(`update leads set sync_status = 'pending' where id = $1 and org_id = $2`, [leadId, orgId]);
+}

@@ -208,7 +208,10 @@ export async function listLog(db: Queryable, orgId: string, o: { leadId?: string
   return rows;
 }
 
-export async function pauseOrg(db: Queryable, orgId: string, ms: number, reason: string): Promise<void> {
+/** Why an organization's sync is paused for a while (api-v1.md `pause_reason`). */
+export type PauseReason = 'api_budget' | 'request_limit';
+
+export async function pauseOrg(db: Queryable, orgId: string, ms: number, reason: PauseReason): Promise<void> {
   await db.query(
     `insert into sync_org_state (org_id, paused_until, pause_reason) values ($1, now() + $2 * interval '1 millisecond', $3)
      on conflict (org_id) do update set paused_until = excluded.paused_until, pause_reason = excluded.pause_reason`,

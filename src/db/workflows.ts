@@ -46,6 +46,21 @@ export async function insertWorkflow(db: Queryable, w: Pick<WorkflowRow, 'org_id
   return rows[0];
 }
 
+/** Replaces a workflow's definition (its id, signing secret and runs stay); undefined when there is none. */
+export async function updateWorkflow(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  w: Pick<WorkflowRow, 'name' | 'trigger' | 'conditions' | 'actions'> & { enabled?: boolean },
+): Promise<WorkflowRow | undefined> {
+  const { rows } = await db.query<WorkflowRow>(
+    `update workflows set name = $3, trigger = $4, conditions = $5::jsonb, actions = $6::jsonb, enabled = coalesce($7, enabled)
+      where org_id = $1 and id = $2 returning *`,
+    [orgId, id, w.name, w.trigger, JSON.stringify(w.conditions), JSON.stringify(w.actions), w.enabled ?? null],
+  );
+  return rows[0];
+}
+
 export async function getWorkflow(db: Queryable, orgId: string, id: string): Promise<WorkflowRow | undefined> {
   const { rows } = await db.query<WorkflowRow>('select * from workflows where org_id = $1 and id = $2', [orgId, id]);
   return rows[0];

@@ -8,11 +8,15 @@
  * this one waited) and stores a rotated refresh token before anything uses it. A refresh answered
  * `invalid_grant` sets `reconnection_required`: the organization's queued work is kept and waits.
  */
-import jsforce from 'jsforce';
+import { parse as parseCsv } from 'csv-parse';
+// jsforce's core (Connection, query, sObject): its index also loads Bulk, Metadata, SOAP, Streaming
+// and other APIs LeadSync does not use, ~8 MB of memory.
+import { Connection as JsforceConnection } from 'jsforce/lib/core.js';
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/engine.ts';
-import { getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
+import { countApiCalls, getConnection, getConnectionState, markReconnectionRequired, recordApiUsage, saveRefreshedTokens, type ConnectionRow } from '../db/salesforce-connections.ts';
 import { apiCallsLimit, apiCallsUsed } from '../metrics.ts';
 import { decryptSecret, encryptSecret, secretContext, SecretUnreadable } from './crypto.ts';
 import { OAuthError, requestToken } from './token-endpoint.ts';
@@ -64,7 +68,7 @@ export const DESCRIBE_TTL_MS = 60_000;
 export const CONNECTION_RECHECK_MS = 1_000;
 /** How often API usage is written to the database (the budget check reads it from there). */
 export const USAGE_STORE_MS = 2_000;
-type Connection = InstanceType<typeof jsforce.Connection>;
+type Connection = JsforceConnection;
 
 /** Clients of every organization this process talks to. */
 export class SalesforceClients {
@@ -87,6 +91,7 @@ export class OrgClient {
   private describes = new Map<string, { at: number; fields: FieldDescribe[] }>();
   /** When the connection row was last seen unchanged. */
   private checkedAt = 0;
+  private userId: string | undefined;
 
   constructor(
     private readonly deps: ClientDeps,
@@ -113,9 +118,17 @@ export class OrgClient {
     if (row.status !== 'connected' || !row.access_token_enc || !row.instance_url) throw new SalesforceNotConnected(this.orgId);
     const token = accessToken ?? this.open('access_token', row.access_token_enc);
     this.version = row.token_version;
+    this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
-    this.conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
-    return this.conn;
+    const conn = new JsforceConnection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
+    // Every REST request jsforce sends (queryMore pages included) is one API call as Salesforce counts them.
+    const request = conn.request.bind(conn);
+    conn.request = ((...args: Parameters<typeof request>) => {
+      this.uncountedCalls++;
+      return request(...args);
+    }) as typeof conn.request;
+    this.conn = conn;
+    return conn;
   }
 
   /**
@@ -233,12 +246,22 @@ export class OrgClient {
 
   private usageStoredAt = 0;
   private lastUsage: { used: number; max: number; at: number } | undefined;
+  /** API calls made since they were last added to the organization's hourly count. */
+  private uncountedCalls = 0;
 
   /**
-   * Stores the last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at
-   * once, in the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
+   * Adds the calls just made to the organization's hourly count (Sync Health's chart), and stores the
+   * last `Sforce-Limit-Info` seen (jsforce parses it into `limitInfo`): in the metrics at once, in
+   * the database at most every USAGE_STORE_MS (one row shared by every worker of the org).
    */
   private async recordUsage(): Promise<void> {
+    if (this.uncountedCalls > 0) {
+      const calls = this.uncountedCalls;
+      this.uncountedCalls = 0;
+      await countApiCalls(this.deps.db, this.orgId, calls).catch(() => {
+        this.uncountedCalls += calls;
+      });
+    }
     const usage = (this.conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } } | undefined)?.limitInfo?.apiUsage;
     if (!usage) return;
     apiCallsUsed.set({ org: this.orgId }, usage.used);
@@ -279,6 +302,11 @@ export class OrgClient {
     return fields;
   }
 
+  /** The connected Salesforce user's Id (the integration user), known once a call has been made. */
+  get connectedUserId(): string | undefined {
+    return this.userId;
+  }
+
   /** The connection row changed in this process (connect, deauthorize): probe it on the next call. */
   connectionChanged(): void {
     this.checkedAt = 0;
@@ -311,6 +339,108 @@ export class OrgClient {
     return this.call(async (conn) => toPage<R>(await conn.queryMore<Record<string, unknown>>(nextRecordsUrl)));
   }
 
+  /**
+   * Several SOQL queries in as few calls as Salesforce allows: five query subrequests per
+   * `POST /composite` (one API call each), every page of each result fetched. The queries travel in
+   * the request body, so an IN list may be far longer than a query URL allows (SOQL's own limit is
+   * 100,000 characters). Results in the order of `soqls`; a query that fails throws its error.
+   */
+  async queries<R = Record<string, unknown>>(soqls: readonly string[]): Promise<R[][]> {
+    const out: R[][] = [];
+    for (const chunk of compositeChunks(soqls.map((soql): CompositePart => ({ kind: 'query', soql })))) {
+      for (const answer of await this.composite(chunk)) {
+        if ('error' in answer) throw answer.error;
+        out.push((answer as { records: R[] }).records);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Queries and sObject Collections writes as ONE API call: a `POST /composite` with `allOrNone`
+   * false, so each subrequest succeeds or fails on its own — a failed subrequest is that part's
+   * error, a collection's per-record results are its records'. At most COMPOSITE_HEAVY parts (see
+   * compositeChunks), run in order. A query's further pages are fetched after (queryMore). Throws
+   * only when the composite itself gets no answer or is refused (limits, session, outage): then no
+   * part is known to have run or not.
+   */
+  async composite(parts: readonly CompositePart[]): Promise<CompositeAnswer[]> {
+    if (parts.length > COMPOSITE_HEAVY) throw new Error(`a composite holds at most ${COMPOSITE_HEAVY} queries and collections`);
+    const answers = await this.call(async (conn) => {
+      const base = `/services/data/v${conn.version}`;
+      const compositeRequest = parts.map((part, n) =>
+        part.kind === 'query'
+          ? { method: 'GET', url: `${base}/query?q=${encodeURIComponent(part.soql)}`, referenceId: `p${n}` }
+          : {
+              method: part.kind === 'create' ? 'POST' : 'PATCH',
+              url: `${base}/composite/sobjects`,
+              referenceId: `p${n}`,
+              body: { allOrNone: false, records: part.records.map((r) => ({ attributes: { type: part.object }, ...r })) },
+            },
+      );
+      const body = JSON.stringify({ allOrNone: false, compositeRequest });
+      return (await conn.request<{ compositeResponse: Array<{ httpStatusCode: number; body: unknown }> }>({ method: 'POST', url: '/composite', body, headers: { 'content-type': 'application/json' } })).compositeResponse;
+    });
+    const out: CompositeAnswer[] = [];
+    for (const [n, answer] of answers.entries()) {
+      if (answer.httpStatusCode >= 400) {
+        const first = (Array.isArray(answer.body) ? answer.body[0] : answer.body) as { errorCode?: string; message?: string } | undefined;
+        const errorCode = first?.errorCode ?? `HTTP_${answer.httpStatusCode}`;
+        out.push({ error: Object.assign(new Error(first?.message ?? `subrequest failed with HTTP ${answer.httpStatusCode}`), { errorCode, name: errorCode }) });
+      } else if (parts[n].kind === 'query') {
+        let page = toPage<unknown>(answer.body as { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string });
+        const records = [...page.records];
+        while (page.nextRecordsUrl) {
+          page = await this.queryMore(page.nextRecordsUrl);
+          records.push(...page.records);
+        }
+        out.push({ records });
+      } else {
+        out.push({ results: (answer.body as RawSaveResult[]).map(toSaveResult) });
+      }
+    }
+    return out;
+  }
+
+  /** The record count of a selection (`SELECT COUNT() FROM ...`): one call, no records. */
+  async count(soql: string): Promise<number> {
+    return this.call(async (conn) => (await conn.query(soql, { autoFetch: false })).totalSize);
+  }
+
+  /** Starts a Bulk API 2.0 query job (`POST /jobs/query`); returns its id. */
+  async bulkQueryStart(soql: string): Promise<string> {
+    return this.call(async (conn) => {
+      const job = await conn.request<{ id: string }>({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: soql }), headers: { 'content-type': 'application/json' } });
+      return job.id;
+    });
+  }
+
+  /** A Bulk API 2.0 query job's state (`UploadComplete`, `InProgress`, `JobComplete`, `Failed`, `Aborted`) and error message. */
+  async bulkQueryState(jobId: string): Promise<{ state: string; errorMessage?: string }> {
+    return this.call((conn) => conn.request<{ state: string; errorMessage?: string }>(`/jobs/query/${encodeURIComponent(jobId)}`));
+  }
+
+  /**
+   * One results page of a finished Bulk API 2.0 query job, streamed: rows are parsed from the CSV as
+   * it arrives (relationship columns keep their dotted names, every value a string, '' for null), so a
+   * page of any size costs the memory of a few rows. `locator` null reads the first page; the answer's
+   * `next` is the next page's locator, null after the last.
+   */
+  async bulkQueryResults(jobId: string, locator: string | null, maxRecords?: number): Promise<{ next: string | null; rows: AsyncIterable<Record<string, string>> }> {
+    return this.call(async (conn) => {
+      const params = new URLSearchParams();
+      if (locator) params.set('locator', locator);
+      if (maxRecords) params.set('maxRecords', String(maxRecords));
+      const url = `${conn.instanceUrl}/services/data/v${conn.version}/jobs/query/${encodeURIComponent(jobId)}/results${params.size ? `?${params}` : ''}`;
+      const response = await fetch(url, { headers: { authorization: `Bearer ${conn.accessToken}`, accept: 'text/csv' } });
+      noteLimitInfo(conn, response.headers.get('sforce-limit-info'));
+      if (!response.ok || !response.body) throw await restError(response);
+      const next = response.headers.get('sforce-locator');
+      const rows = Readable.fromWeb(response.body as never).pipe(parseCsv({ columns: true, bom: true, relax_column_count: false }));
+      return { next: next && next !== 'null' ? next : null, rows };
+    });
+  }
+
   /** sObject Collections create, 200 records a request, per-record results in input order (allOrNone false). */
   async create(objectName: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
     return this.collections(records, (conn, chunk) => conn.sobject(objectName).create(chunk, { allOrNone: false }));
@@ -325,17 +455,8 @@ export class OrgClient {
     const results: SaveResult[] = [];
     for (let i = 0; i < records.length; i += COLLECTION_SIZE) {
       const chunk = records.slice(i, i + COLLECTION_SIZE);
-      const out = (await this.call((conn) => write(conn, chunk))) as Array<{ id?: string; success: boolean; errors?: unknown[] }>;
-      for (const r of out) {
-        results.push({
-          id: r.id,
-          success: r.success,
-          errors: (r.errors ?? []).map((e) => {
-            const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
-            return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields ?? [] };
-          }),
-        });
-      }
+      const out = (await this.call((conn) => write(conn, chunk))) as RawSaveResult[];
+      results.push(...out.map(toSaveResult));
     }
     return results;
   }
@@ -344,6 +465,35 @@ export class OrgClient {
   async limits(): Promise<Record<string, { Max: number; Remaining: number }>> {
     return this.call(async (conn) => (await conn.limits()) as unknown as Record<string, { Max: number; Remaining: number }>);
   }
+}
+
+/** Queries and sObject Collections Salesforce accepts in one composite request (of at most 25 subrequests). */
+export const COMPOSITE_HEAVY = 5;
+
+/** One subrequest of a composite: a SOQL query, or an sObject Collections create or update (≤ COLLECTION_SIZE records). */
+export type CompositePart = { kind: 'query'; soql: string } | { kind: 'create' | 'update'; object: string; records: ReadonlyArray<Record<string, unknown>> };
+
+/** A part's answer: a query's records, a collection's per-record results (input order), or the part's own failure. */
+export type CompositeAnswer = { records: unknown[] } | { results: SaveResult[] } | { error: Error };
+
+/** Parts in order, cut into composites Salesforce accepts (COMPOSITE_HEAVY queries and collections each). */
+export function compositeChunks<P extends CompositePart>(parts: readonly P[]): P[][] {
+  const chunks: P[][] = [];
+  for (let i = 0; i < parts.length; i += COMPOSITE_HEAVY) chunks.push(parts.slice(i, i + COMPOSITE_HEAVY));
+  return chunks;
+}
+
+type RawSaveResult = { id?: string; success: boolean; errors?: unknown[] };
+
+function toSaveResult(r: RawSaveResult): SaveResult {
+  return {
+    id: r.id ?? undefined,
+    success: r.success,
+    errors: (r.errors ?? []).map((e) => {
+      const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
+      return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields ?? [] };
+    }),
+  };
 }
 
 /** Salesforce accepts at most 200 records per sObject Collections request. */
@@ -361,6 +511,26 @@ export interface SaveResult {
   id?: string;
   success: boolean;
   errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+}
+
+/** Salesforce's `Sforce-Limit-Info` on a response read outside jsforce, where jsforce keeps it (recordUsage reads it there). */
+function noteLimitInfo(conn: Connection, header: string | null): void {
+  const m = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
+  if (m) (conn as unknown as { limitInfo: { apiUsage: { used: number; limit: number } } }).limitInfo = { apiUsage: { used: Number(m[1]), limit: Number(m[2]) } };
+}
+
+/** A REST error answer as jsforce would raise it (`errorCode`, `message`), so callers classify it alike. */
+async function restError(response: Response): Promise<Error> {
+  const text = await response.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const first = (Array.isArray(body) ? body[0] : body) as { errorCode?: string; message?: string } | undefined;
+  const errorCode = first?.errorCode ?? (response.status === 401 ? 'INVALID_SESSION_ID' : `HTTP_${response.status}`);
+  return Object.assign(new Error(first?.message ?? (text.slice(0, 200) || `HTTP ${response.status}`)), { errorCode, name: errorCode, statusCode: response.status });
 }
 
 function toPage<R>(result: { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string }): QueryPage<R> {

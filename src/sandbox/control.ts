@@ -5,7 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findForWrite, insertRecord } from './dml.ts';
+import { GENERATABLE, generate, MAX_GENERATE } from './generate.ts';
+import { normalizeId } from './ids.ts';
 import { SalesforceError, type SRecord } from './interfaces.ts';
+import type { AssignmentEntry, AssignmentRule } from './rules.ts';
 import { CUSTOM_FIELD_TYPES, customFieldDef, type CustomFieldType } from './schema.ts';
 import { seed, type SeedName } from './seed.ts';
 import type { SandboxState } from './state.ts';
@@ -25,7 +28,7 @@ const CUSTOM_NAME = /^[A-Za-z][A-Za-z0-9_]*__c$/;
 export function resetState(state: SandboxState, name: SeedName): void {
   state.store.clear();
   // Custom fields go too: a reset is a fresh org.
-  for (const o of state.store.schema.values()) for (const f of [...o.fields.values()]) if (f.custom) o.fields.delete(f.name.toLowerCase());
+  for (const o of state.store.schema.values()) for (const f of [...o.fields.values()]) if (f.custom) state.store.removeField(o, f.name);
   state.rules.clear();
   state.faults.clear();
   state.tokens.codes.clear();
@@ -80,6 +83,37 @@ function convertLead(state: SandboxState, body: { lead_id?: string; account_id?:
   });
 }
 
+/** Checks a `PUT /assignment-rules/{T}` body: Lead only, owners that exist and can own leads. */
+function assignmentRule(state: SandboxState, type: string, b: Record<string, unknown>): AssignmentRule {
+  if (type !== 'Lead') throw new ControlError('assignment rules are supported for Lead only');
+  if (typeof b.active !== 'boolean') throw new ControlError('active must be a boolean');
+  if (!Array.isArray(b.entries)) throw new ControlError('entries must be an array');
+  const lead = obj(state, 'Lead');
+  const owner = (raw: unknown, where: string): string => {
+    const id = typeof raw === 'string' ? normalizeId(raw) : undefined;
+    const rec = id ? state.store.get(id) : undefined;
+    const ok = rec && rec.IsDeleted !== true && ((id!.startsWith('005') && rec.IsActive !== false) || (id!.startsWith('00G') && rec.Type === 'Queue'));
+    if (!ok) throw new ControlError(`${where}: ${String(raw)} is not an active user or a queue`);
+    return id!;
+  };
+  const entries: AssignmentEntry[] = b.entries.map((raw, i) => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ControlError(`entries[${i}] must be an object`);
+    const e = raw as Record<string, unknown>;
+    const out: AssignmentEntry = {};
+    if (e.field !== undefined) {
+      const f = typeof e.field === 'string' ? lead.fields.get(e.field.toLowerCase()) : undefined;
+      if (!f) throw new ControlError(`entries[${i}].field: no field ${String(e.field)} on Lead`);
+      out.field = f.name;
+      if (e.equals !== undefined && e.equals !== null && !['string', 'number', 'boolean'].includes(typeof e.equals)) throw new ControlError(`entries[${i}].equals must be a string, number, boolean or null`);
+      out.equals = (e.equals ?? null) as AssignmentEntry['equals'];
+    } else if (e.equals !== undefined) throw new ControlError(`entries[${i}].equals needs a field`);
+    if (Array.isArray(e.owner_ids) && e.owner_ids.length && e.owner_id === undefined) out.owner_ids = e.owner_ids.map((x, k) => owner(x, `entries[${i}].owner_ids[${k}]`));
+    else out.owner_id = owner(e.owner_id, `entries[${i}].owner_id`);
+    return out;
+  });
+  return { active: b.active, entries };
+}
+
 export function registerControl(app: FastifyInstance, state: SandboxState): void {
   const handle =
     (fn: (params: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) =>
@@ -112,6 +146,43 @@ export function registerControl(app: FastifyInstance, state: SandboxState): void
     }, 201),
   );
 
+  app.put(
+    '/__sandbox/assignment-rules/:type',
+    handle((p, b) => {
+      const rule = assignmentRule(state, obj(state, p.type).name, b);
+      state.rules.setAssignment(p.type, rule);
+      return { type: 'Lead', ...rule };
+    }),
+  );
+  app.get(
+    '/__sandbox/assignment-rules/:type',
+    handle((p) => {
+      const o = obj(state, p.type);
+      return { type: o.name, ...(state.rules.assignment.get(o.name.toLowerCase()) ?? { active: false, entries: [] }) };
+    }),
+  );
+
+  app.post(
+    '/__sandbox/generate/:type',
+    handle((p, b) => {
+      const o = obj(state, p.type);
+      if (!GENERATABLE.includes(o.name)) throw new ControlError(`generate supports ${GENERATABLE.join(', ')}`);
+      const count = b.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_GENERATE) throw new ControlError(`count must be an integer from 1 to ${MAX_GENERATE}`);
+      if (b.template !== undefined && (!b.template || typeof b.template !== 'object' || Array.isArray(b.template))) throw new ControlError('template must be an object of field values');
+      const date = (k: 'from' | 'to') => {
+        if (b[k] === undefined) return undefined;
+        const d = new Date(String(b[k]));
+        if (typeof b[k] !== 'string' || Number.isNaN(d.getTime())) throw new ControlError(`${k} must be a datetime`);
+        return d;
+      };
+      const from = date('from');
+      const to = date('to');
+      if (from && to && from > to) throw new ControlError('from must not be after to');
+      return generate(state, o, { count, template: (b.template ?? {}) as Record<string, unknown>, from, to });
+    }, 201),
+  );
+
   app.post('/__sandbox/convert-lead', handle((_p, b) => convertLead(state, b as Record<string, string>)));
 
   app.post(
@@ -123,10 +194,13 @@ export function registerControl(app: FastifyInstance, state: SandboxState): void
       if (!CUSTOM_NAME.test(name)) throw new ControlError('name must be a custom field API name ending in __c');
       if (!CUSTOM_FIELD_TYPES.includes(type)) throw new ControlError(`type must be one of ${CUSTOM_FIELD_TYPES.join(', ')}`);
       if (o.fields.has(name.toLowerCase())) throw new ControlError(`${o.name}.${name} already exists`);
-      const def = customFieldDef(name, type, typeof b.length === 'number' ? b.length : undefined);
+      for (const k of ['external_id', 'unique'] as const) if (b[k] !== undefined && typeof b[k] !== 'boolean') throw new ControlError(`${k} must be a boolean`);
+      // Salesforce allows External ID on text, number and email fields.
+      if (b.external_id === true && !['string', 'email', 'double'].includes(type)) throw new ControlError('external_id is allowed on string, email and double fields');
+      const def = customFieldDef(name, type, typeof b.length === 'number' ? b.length : undefined, { externalId: b.external_id === true, unique: b.unique === true });
       state.store.addField(o, def);
-      for (const r of state.store.scan(o.name)) r[def.name] = def.type === 'boolean' ? false : null;
-      return { name: def.name, type: def.type, length: def.length };
+      if (def.type === 'boolean') for (const r of state.store.scan(o.name)) r[def.name] = false;
+      return { name: def.name, type: def.type, length: def.length, external_id: def.externalId, unique: def.unique };
     }, 201),
   );
 

@@ -33,7 +33,8 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   canonicalReferences(o, values);
   const now = sfDateTime(ctx.now);
   const rec: Record<string, unknown> = {};
-  for (const f of o.fields.values()) rec[f.name] = f.type === 'boolean' ? false : null;
+  // Only values are stored: an absent field reads as null, so a record costs what its data costs.
+  for (const f of o.fields.values()) if (f.type === 'boolean') rec[f.name] = false;
   Object.assign(rec, {
     IsDeleted: false,
     CreatedDate: now,
@@ -50,6 +51,9 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   if (o.name === 'User') {
     rec.IsActive = true;
     rec.UserType = 'Standard';
+    // Users are created by an admin (control API); settings default as the Setup wizard fills them.
+    Object.assign(rec, { TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' });
+    for (const p of dml.store.scan('Profile')) if (p.Name === 'Standard User') rec.ProfileId = p.Id;
   }
   if (o.name === 'Group') rec.Type = 'Regular';
   Object.assign(rec, values);
@@ -58,6 +62,11 @@ export function insertRecord(dml: Dml, o: ObjectDef, body: Record<string, unknow
   if (!ctx.admin) {
     checkValidationRules(dml.rules, o, rec);
     if (!ctx.allowDuplicates) checkDuplicateRules(dml.store, dml.rules, o, rec, undefined, dml.version);
+    // The active assignment rule routes the new record; its owner wins over an OwnerId in the body.
+    if (ctx.autoAssign) {
+      const owner = dml.rules.assign(o.name, rec, (f) => o.fields.get(f.toLowerCase())?.name);
+      if (owner) rec.OwnerId = owner;
+    }
   }
   const given = typeof values.Id === 'string' ? normalizeId(values.Id) : undefined;
   rec.Id = given ?? dml.store.ids.next(o.keyPrefix);
@@ -102,5 +111,11 @@ export function deleteRecord(dml: Dml, o: ObjectDef, rec: SRecord, ctx: WriteCon
   if (!ctx.admin && !o.deletable) throw new RecordError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', `entity type ${o.name} does not support delete`);
   const now = sfDateTime(ctx.now);
   // Soft delete: the record goes to the recycle bin, still visible to queryAll.
-  dml.store.update(o, rec, { IsDeleted: true, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
+  const gone = { IsDeleted: true, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now };
+  dml.store.update(o, rec, gone);
+  // Contact.AccountId is a cascade-delete relationship: an account's contacts go with it.
+  if (o.name === 'Account') {
+    const contact = dml.store.describe('Contact')!;
+    for (const c of [...dml.store.scan('Contact')]) if (c.AccountId === rec.Id && c.IsDeleted !== true) dml.store.update(contact, c, gone);
+  }
 }

@@ -29,7 +29,8 @@ export type FieldType =
   | 'date'
   | 'datetime'
   | 'reference'
-  | 'picklist';
+  | 'picklist'
+  | 'address';
 
 export interface FieldDef {
   /** Canonical API name, e.g. `Email`, `Budget__c`. */
@@ -52,6 +53,24 @@ export interface FieldDef {
   picklistValues?: string[];
   /** Whether the store keeps a case-insensitive index on this field (Id, Email, Name...). */
   indexed?: boolean;
+  /** A compound field (`Address`, `MailingAddress`): its value is built from these fields (key in the value → field name). Read-only. */
+  components?: Record<string, string>;
+  /** For a component of a compound field: the compound's name (describe's `compoundFieldName`). */
+  compoundFieldName?: string;
+  /** Numbers: describe's precision and scale when they differ from the type's default. */
+  precision?: number;
+  scale?: number;
+  /** The picklist value describe marks `defaultValue` (Lead.Status 'Open - Not Contacted'). */
+  picklistDefault?: string;
+  /**
+   * For a reference field: the name the parent uses for its children through it (Contact.AccountId →
+   * Account's `Contacts`), as describe's childRelationships and parent-to-child subqueries know it.
+   */
+  childRelationshipName?: string;
+  /** Custom fields marked External ID: usable for upsert and lookups (indexed). */
+  externalId?: boolean;
+  /** Custom fields marked Unique: a second record with the same value is DUPLICATE_VALUE. */
+  unique?: boolean;
 }
 
 export interface ObjectDef {
@@ -91,6 +110,8 @@ export interface QueryableStore {
    * Returns undefined when that field has no index (the caller then scans).
    */
   lookup(objectName: string, fieldName: string, value: string): Iterable<SRecord> | undefined;
+  /** Every sObject type (for child relationships); a store without it supports no subqueries. */
+  sobjectTypes?(): Iterable<ObjectDef>;
 }
 
 /** A Salesforce API error as REST returns it: `[{"message", "errorCode", "fields"}]` with an HTTP status. */

@@ -270,6 +270,8 @@ function identity(state: SandboxState, u: SRecord, kind: 'id' | 'userinfo'): Rec
     users: `${base}/services/data/v{version}/chatter/users`,
     custom_domain: base,
   };
+  // The user's profile pictures (the default silhouette: every sandbox user has no photo of their own).
+  const photos = { picture: `${base}/profilephoto/005/F`, thumbnail: `${base}/profilephoto/005/T` };
   const common = {
     user_id: u.Id,
     organization_id: state.orgId,
@@ -279,6 +281,7 @@ function identity(state: SandboxState, u: SRecord, kind: 'id' | 'userinfo'): Rec
     language: 'en_US',
     locale: 'en_US',
     utcOffset: 0,
+    photos,
     urls,
   };
   if (kind === 'userinfo') {
@@ -292,6 +295,8 @@ function identity(state: SandboxState, u: SRecord, kind: 'id' | 'userinfo'): Rec
       given_name: u.FirstName,
       family_name: u.LastName,
       zoneinfo: 'UTC',
+      profile: urls.profile,
+      picture: photos.thumbnail,
       updated_at: u.LastModifiedDate,
     };
   }

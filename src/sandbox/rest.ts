@@ -3,13 +3,16 @@
  * limits. One synchronous dispatcher serves both HTTP requests and Composite subrequests.
  */
 import { handleBulk } from './bulk.ts';
+import { handleIngest } from './bulk-ingest.ts';
 import { deleteRecord, findForWrite, insertRecord, objectOrThrow, updateRecord } from './dml.ts';
 import { RecordError, RequestError, errorBody, notFound } from './errors.ts';
 import { faultError, lockMessage } from './faults.ts';
 import { normalizeId } from './ids.ts';
-import { SalesforceError, type ObjectDef, type SRecord } from './interfaces.ts';
+import { SalesforceError, type FieldDef, type ObjectDef, type SRecord } from './interfaces.ts';
 import { handleQuery } from './query.ts';
-import { describeObject, describeObjectSummary } from './schema.ts';
+import { getDeleted, getUpdated } from './replication.ts';
+import { byExternalId, externalIdField, noExternalField, upsertOne } from './upsert.ts';
+import { compoundValue, describeObject, describeObjectSummary } from './schema.ts';
 import type { SandboxState } from './state.ts';
 import type { Kind } from './stats.ts';
 import type { WriteContext } from './validate.ts';
@@ -67,7 +70,9 @@ function header(req: RestRequest, name: string): string | undefined {
 
 export function writeContext(state: SandboxState, req: RestRequest): WriteContext {
   const dup = header(req, 'sforce-duplicate-rule-header') ?? '';
-  return { userId: req.userId, now: new Date(), allowDuplicates: /allowSave\s*=\s*true/i.test(dup) };
+  // Sforce-Auto-Assign: TRUE (the default when absent), FALSE (not case-sensitive), or a rule id (read as TRUE).
+  const assign = (header(req, 'sforce-auto-assign') ?? '').trim().toLowerCase();
+  return { userId: req.userId, now: new Date(), allowDuplicates: /allowSave\s*=\s*true/i.test(dup), autoAssign: assign !== 'false' };
 }
 
 export function recordUrl(version: string, type: string, id: string): string {
@@ -77,10 +82,11 @@ export function recordUrl(version: string, type: string, id: string): string {
 /** A stored record as REST returns it: `attributes` first, then fields in describe order. */
 export function toJson(o: ObjectDef, r: SRecord, version: string, fields?: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { attributes: { type: o.name, url: recordUrl(version, o.name, r.Id) } };
+  const value = (f: FieldDef) => (f.components ? compoundValue(r, f.components) : (r[f.name] ?? null));
   if (fields) {
-    for (const f of fields) out[f] = r[f] ?? null;
+    for (const f of fields) out[f] = value(o.fields.get(f.toLowerCase())!);
   } else {
-    for (const f of o.fields.values()) out[f.name] = r[f.name] ?? null;
+    for (const f of o.fields.values()) out[f.name] = value(f);
   }
   return out;
 }
@@ -119,6 +125,7 @@ export function dispatch(state: SandboxState, req: RestRequest): RestResponse {
       return handleQuery(state, req, head === 'queryAll', parts[1]);
     case 'jobs':
       if (parts[1] === 'query') return handleBulk(state, req, parts.slice(2));
+      if (parts[1] === 'ingest') return handleIngest(state, req, parts.slice(2));
       throw notFound();
     default:
       throw notFound();
@@ -173,7 +180,22 @@ function sobjects(state: SandboxState, req: RestRequest, parts: string[]): RestR
   }
   if (parts[1] === 'describe' && parts.length === 2) {
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
-    return { status: 200, body: describeObject(o, v) };
+    return { status: 200, body: describeObject(o, v, store.schema.values()) };
+  }
+  if (parts.length === 2 && (parts[1] === 'updated' || parts[1] === 'deleted')) {
+    if (req.method !== 'GET') throw methodNotAllowed(req.method);
+    return { status: 200, body: parts[1] === 'updated' ? getUpdated(store, o, req.query) : getDeleted(store, o, req.query) };
+  }
+  // POST /sobjects/{T}/Id: an upsert on Id with a null value, i.e. a create.
+  if (parts.length === 2 && parts[1].toLowerCase() === 'id' && req.method === 'POST') {
+    const rec = insertRecord(state.dml(v), o, recordBody(req.body), writeContext(state, req));
+    return { status: 201, body: { id: rec.Id, success: true, errors: [], created: true }, headers: { Location: recordUrl(v, o.name, rec.Id) } };
+  }
+  if (parts.length === 3) {
+    const f = externalIdField(o, parts[1]);
+    if (!f) throw ['describe', 'updated', 'deleted'].includes(parts[1]) ? notFound() : noExternalField(parts[1]);
+    const fields = req.query.fields ? req.query.fields.split(',').map((x) => fieldName(o, x.trim())) : undefined;
+    return byExternalId(state.dml(v), o, f, decodeURIComponent(parts[2]), { method: req.method, body: req.body, updateOnly: req.query.updateOnly === 'true' }, writeContext(state, req), (r) => toJson(o, r, v, fields));
   }
   if (parts.length !== 2) throw notFound();
   const rawId = decodeURIComponent(parts[1]);
@@ -242,7 +264,7 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
     });
     return { status: 200, body };
   }
-  let items: Array<{ run: () => string }>;
+  let items: Array<{ run: () => string | { id: string; created: boolean } }>;
   let allOrNone: boolean;
   let lockIds: Array<string | null>;
   if (req.method === 'DELETE') {
@@ -258,6 +280,11 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
       },
     }));
   } else if (req.method === 'POST' || req.method === 'PATCH') {
+    // PATCH /composite/sobjects/{T}/{Field}: upsert by Id or an external id, every record of type T.
+    const upsertType = req.method === 'PATCH' && rest.length === 2 ? objectOrThrow(state.store, rest[0], true) : undefined;
+    const upsertField = upsertType ? externalIdField(upsertType, rest[1]) : undefined;
+    if (upsertType && !upsertField) throw noExternalField(rest[1]);
+    if (rest.length > 0 && !upsertType) throw notFound();
     const body = req.body as { allOrNone?: unknown; records?: unknown } | undefined;
     if (!body || !Array.isArray(body.records)) throw new RequestError(400, 'JSON_PARSER_ERROR', 'The request body must have a records array');
     const records = body.records as Array<Record<string, unknown>>;
@@ -268,6 +295,7 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
       if (!r || typeof r !== 'object') throw new RequestError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object');
       const attrs = r.attributes as { type?: string } | undefined;
       const o = objectOrThrow(state.store, attrs?.type, true);
+      if (upsertType && o !== upsertType) throw new RequestError(400, 'INVALID_TYPE', `The records must all be of type ${upsertType.name}, the type in the URL; found ${o.name}`);
       for (const k of Object.keys(r))
         if (k !== 'attributes' && !o.fields.has(k.toLowerCase())) throw new RequestError(400, 'INVALID_FIELD', `No such column '${k}' on sobject of type ${o.name}`);
       return { o, r };
@@ -275,6 +303,7 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
     lockIds = records.map((r) => (typeof (r.Id ?? r.id) === 'string' ? (normalizeId(String(r.Id ?? r.id)) ?? null) : null));
     items = resolved.map(({ o, r }) => ({
       run: () => {
+        if (upsertType && upsertField) return upsertOne(dml, o, upsertField, r, ctx);
         if (req.method === 'POST') {
           // Objects of several types in one call are processed in chunks; at most 10 chunks.
           return insertRecord(dml, o, r, ctx).Id;
@@ -310,7 +339,9 @@ function collections(state: SandboxState, req: RestRequest, rest: string[]): Res
   const results = state.store.transaction((rollback) => {
     const out: Array<Record<string, unknown>> = items.map((item, i) => {
       try {
-        return { id: item.run(), success: true, errors: [] as unknown[] };
+        const done = item.run();
+        if (typeof done === 'string') return { id: done, success: true, errors: [] as unknown[] };
+        return { id: done.id, success: true, errors: [] as unknown[], created: done.created };
       } catch (e) {
         const id = req.method === 'POST' ? undefined : lockIds[i];
         return { ...(id ? { id } : {}), success: false, errors: [saveError(e)] };
@@ -340,10 +371,11 @@ interface SubRequest {
 function resolveRefs(value: unknown, results: Map<string, unknown>, missing: string[]): unknown {
   if (typeof value === 'string') {
     return value.replace(/@\{([^}]+)\}/g, (whole, expr: string) => {
-      const [ref, ...pathParts] = expr.split('.');
+      // `ref.a.b[0].c` or `ref[0].id` (a collection's results are an array).
+      const ref = /^[A-Za-z0-9_]+/.exec(expr)?.[0] ?? '';
       const base = results.get(ref);
       let cur: unknown = base;
-      for (const p of pathParts.join('.').split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '')) {
+      for (const p of expr.slice(ref.length).split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '')) {
         cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
       }
       if (base === undefined || cur === undefined || cur === null) {
@@ -391,7 +423,7 @@ function composite(state: SandboxState, req: RestRequest): RestResponse {
       const subBody = resolveRefs(s.body, results, missing);
       if (missing.length) {
         failed = true;
-        const ref = missing[0].split('.')[0];
+        const ref = /^[A-Za-z0-9_]*/.exec(missing[0])![0];
         responses.push({
           body: [{ errorCode: 'PROCESSING_HALTED', message: `Invalid reference specified. No value for ${missing[0]} found in ${ref}. Provided referenceId ('${ref}') must be declared in a previous request.` }],
           httpHeaders: {},

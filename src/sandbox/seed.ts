@@ -33,8 +33,11 @@ export function seed(state: SandboxState, name: SeedName): string {
   const admin = (userId: string): WriteContext => ({ userId, now: at(), allowDuplicates: true, admin: true });
   const put = (type: string, fields: Record<string, unknown>, userId: string): SRecord => insertRecord(dml, state.store.describe(type)!, fields, admin(userId));
 
+  // Every org has these profiles; users need one.
+  const adminProfile = put('Profile', { Name: 'System Administrator', UserType: 'Standard', Description: 'Full access' }, '');
+  put('Profile', { Name: 'Standard User', UserType: 'Standard' }, '');
   // The admin creates itself: its CreatedById is its own id, set once the id exists.
-  const adminUser = put('User', { Username: state.config.username, LastName: 'Admin', FirstName: 'Sandbox', Email: state.config.username, Alias: 'sadmin', Title: 'System Administrator', CompanyName: 'LeadSync Sandbox' }, '');
+  const adminUser = put('User', { ProfileId: adminProfile.Id, Username: state.config.username, LastName: 'Admin', FirstName: 'Sandbox', Email: state.config.username, Alias: 'sadmin', Title: 'System Administrator', CompanyName: 'LeadSync Sandbox' }, '');
   state.store.update(state.store.describe('User')!, adminUser, { CreatedById: adminUser.Id, LastModifiedById: adminUser.Id });
   state.adminUserId = adminUser.Id;
   if (name === 'empty') return adminUser.Id;
@@ -43,6 +46,9 @@ export function seed(state: SandboxState, name: SeedName): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const a = adminUser.Id;
 
+  const director = put('UserRole', { Name: 'Sales Director', DeveloperName: 'Sales_Director' }, a);
+  const executive = put('UserRole', { Name: 'Account Executive', DeveloperName: 'Account_Executive', ParentRoleId: director.Id }, a);
+  const zones = ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin'];
   const reps: SRecord[] = [];
   for (let i = 0; i < 9; i++) {
     const first = FIRST[i];
@@ -55,6 +61,10 @@ export function seed(state: SandboxState, name: SeedName): string {
         Email: `${slug(first)}.${slug(last)}@sandbox.example`,
         Alias: (first.slice(0, 1) + last).slice(0, 8).toLowerCase(),
         Title: i === 0 ? 'Sales Director' : 'Account Executive',
+        Department: 'Sales',
+        UserRoleId: i === 0 ? director.Id : executive.Id,
+        ...(i === 0 ? {} : { ManagerId: reps[0].Id }),
+        TimeZoneSidKey: zones[i % zones.length],
         // One rep has left the company: records they own must not be assigned to them.
         IsActive: i !== 8,
         CompanyName: 'LeadSync Sandbox',
@@ -72,7 +82,7 @@ export function seed(state: SandboxState, name: SeedName): string {
         Name: name,
         Website: `https://www.${slug(name)}.example`,
         Industry: pick(INDUSTRIES),
-        Type: pick(['Prospect', 'Customer - Direct', 'Partner']),
+        Type: pick(['Prospect', 'Customer - Direct', 'Technology Partner']),
         NumberOfEmployees: 10 + Math.floor(r() * 5000),
         BillingCountry: pick(['United States', 'Germany', 'United Kingdom', 'France', 'Canada']),
         Phone: `+1 555 01${String(i).padStart(2, '0')}`,
@@ -134,5 +144,7 @@ export function seed(state: SandboxState, name: SeedName): string {
       });
     }
   }
+  // New Leads created through the API are spread over the active reps, in turn.
+  state.rules.setAssignment('Lead', { active: true, entries: [{ owner_ids: active.map((u) => u.Id) }] });
   return a;
 }

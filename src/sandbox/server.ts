@@ -6,7 +6,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerControl, resetState } from './control.ts';
-import { errorBody, RequestError } from './errors.ts';
+import { errorBody, notFound, RequestError } from './errors.ts';
 import { faultError, type FaultKind } from './faults.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceError } from './interfaces.ts';
@@ -43,12 +43,27 @@ interface BadJson {
 }
 
 const VERSION_PATH = /^\/services\/data\/v(\d+)\.(\d)(\/[^?]*)?(?:\?.*)?$/;
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BwAA3QDcpVEn8wAAAABJRU5ErkJggg==', 'base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A composite's subrequest URLs (faults matched by path see them as they see the composite's own). */
+function subrequestUrls(path: string, body: unknown): string[] {
+  const subs = path === '/composite' ? (body as { compositeRequest?: Array<{ url?: unknown }> } | undefined)?.compositeRequest : undefined;
+  return Array.isArray(subs) ? subs.map((s) => s?.url).filter((u): u is string => typeof u === 'string') : [];
+}
 
 /** The sObject types a request touches, for faults matched by object. */
 function objectsOf(state: SandboxState, path: string, body: unknown, query: Record<string, string | undefined>): string[] {
   const m = /^\/sobjects\/([^/]+)/.exec(path);
   if (m) return [m[1]];
+  // A composite touches what its subrequests touch.
+  const subs = path === '/composite' ? (body as { compositeRequest?: Array<{ url?: unknown; body?: unknown }> } | undefined)?.compositeRequest : undefined;
+  if (Array.isArray(subs)) {
+    return subs.flatMap((s) => {
+      const sm = typeof s?.url === 'string' ? /^\/services\/data\/v[\d.]+(\/[^?]*)(?:\?(.*))?$/.exec(s.url) : null;
+      return sm ? objectsOf(state, sm[1], s.body, Object.fromEntries(new URLSearchParams(sm[2] ?? ''))) : [];
+    });
+  }
   if (path.startsWith('/composite/sobjects')) {
     const seg = path.split('/')[3];
     if (seg) return [seg];
@@ -56,6 +71,8 @@ function objectsOf(state: SandboxState, path: string, body: unknown, query: Reco
     if (Array.isArray(records)) return records.map((r) => r?.attributes?.type ?? '');
     return (query.ids ?? '').split(',').map((id) => state.store.objectForId(normalizeId(id) ?? id)?.name ?? '');
   }
+  const ingestObject = (body as { object?: unknown } | undefined)?.object;
+  if (path.startsWith('/jobs/ingest') && typeof ingestObject === 'string') return [ingestObject];
   const soql = query.q ?? (body as { query?: string } | undefined)?.query;
   const from = soql ? /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql) : null;
   return from ? [from[1]] : [];
@@ -110,7 +127,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       state.limits.consume();
       const query = req.query as Record<string, string | undefined>;
       if (req.body && typeof req.body === 'object' && BAD_JSON in req.body) throw new RequestError(400, 'JSON_PARSER_ERROR', (req.body as BadJson)[BAD_JSON]);
-      const decision = state.faults.decide(req.method, req.url, () => objectsOf(state, path, req.body, query));
+      const decision = state.faults.decide(req.method, [req.url, ...subrequestUrls(path, req.body)], () => objectsOf(state, path, req.body, query));
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       state.stats.count(kindOf(path));
       let fault: FaultKind | undefined = decision.fault;
@@ -149,6 +166,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     return reply.type('application/json;charset=UTF-8').send(JSON.stringify(res.body));
   };
   app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD'], url: '/services/data/*', handler: rest });
+
+  // The default profile photo the identity response links to: a 1×1 grey PNG.
+  app.get('/profilephoto/:prefix/:size', async (_req, reply) => reply.type('image/png').send(PHOTO));
+
+  // Anything else under /services (e.g. /services/async/..., the SOAP endpoints) answers as Salesforce does.
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/services')) return reply.code(404).type('application/json;charset=UTF-8').send(JSON.stringify(errorBody(notFound())));
+    return reply.code(404).send({ message: `Route ${req.method}:${req.url} not found`, error: 'Not Found', statusCode: 404 });
+  });
 
   const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

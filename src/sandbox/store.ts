@@ -7,7 +7,8 @@ import { IdGenerator } from './ids.ts';
 import type { FieldDef, ObjectDef, QueryableStore, SRecord } from './interfaces.ts';
 import { createSchema } from './schema.ts';
 
-type Index = Map<string, Set<SRecord>>;
+/** Lower-cased value → the record holding it, or a set when several do (most values are unique; a set each would cost more than the record). */
+type Index = Map<string, SRecord | Set<SRecord>>;
 
 const INDEXED = ['email', 'name'];
 
@@ -34,6 +35,10 @@ export class Store implements QueryableStore {
 
   describe(objectName: string): ObjectDef | undefined {
     return this.schema.get(objectName.toLowerCase());
+  }
+
+  sobjectTypes(): Iterable<ObjectDef> {
+    return this.schema.values();
   }
 
   objectForId(id: string): ObjectDef | undefined {
@@ -63,12 +68,18 @@ export class Store implements QueryableStore {
     }
     const idx = this.indexes.get(objectName.toLowerCase())?.get(f);
     if (!idx) return undefined;
-    return idx.get(value.toLowerCase()) ?? [];
+    const hit = idx.get(value.toLowerCase());
+    return hit === undefined ? [] : hit instanceof Set ? hit : [hit];
   }
 
   /** Adds a field definition (custom fields) to a type. */
   addField(o: ObjectDef, def: FieldDef): void {
     o.fields.set(def.name.toLowerCase(), def);
+    if (!def.indexed) return;
+    // An external id is looked up on every upsert: index it like Email.
+    const m: Index = new Map();
+    this.indexes.get(o.name.toLowerCase())!.set(def.name.toLowerCase(), m);
+    for (const r of this.scan(o.name)) this.indexAdd(o, r, def.name.toLowerCase());
   }
 
   /** Removes a field and its values from every record, as deleting a custom field does. */
@@ -76,6 +87,7 @@ export class Store implements QueryableStore {
     const def = o.fields.get(name.toLowerCase());
     if (!def) return;
     o.fields.delete(name.toLowerCase());
+    this.indexes.get(o.name.toLowerCase())!.delete(name.toLowerCase());
     for (const r of this.scan(o.name)) delete r[def.name];
   }
 
@@ -139,16 +151,18 @@ export class Store implements QueryableStore {
     for (const idx of this.indexes.values()) for (const m of idx.values()) m.clear();
   }
 
-  private indexAdd(o: ObjectDef, r: SRecord): void {
+  private indexAdd(o: ObjectDef, r: SRecord, only?: string): void {
     const idx = this.indexes.get(o.name.toLowerCase())!;
     for (const [f, m] of idx) {
+      if (only && f !== only) continue;
       const def = o.fields.get(f)!;
       const v = r[def.name];
       if (typeof v !== 'string' || v === '') continue;
       const key = v.toLowerCase();
-      let set = m.get(key);
-      if (!set) m.set(key, (set = new Set()));
-      set.add(r);
+      const hit = m.get(key);
+      if (hit === undefined) m.set(key, r);
+      else if (hit instanceof Set) hit.add(r);
+      else if (hit !== r) m.set(key, new Set([hit, r]));
     }
   }
 
@@ -158,10 +172,12 @@ export class Store implements QueryableStore {
       const v = r[o.fields.get(f)!.name];
       if (typeof v !== 'string' || v === '') continue;
       const key = v.toLowerCase();
-      const set = m.get(key);
-      if (!set) continue;
-      set.delete(r);
-      if (set.size === 0) m.delete(key);
+      const hit = m.get(key);
+      if (hit === r) m.delete(key);
+      else if (hit instanceof Set) {
+        hit.delete(r);
+        if (hit.size === 1) m.set(key, hit.values().next().value!);
+      }
     }
   }
 }

@@ -16,6 +16,8 @@ export interface WriteContext {
   allowDuplicates: boolean;
   /** Control API inserts: system fields settable, no field-level access checks, no rules. */
   admin?: boolean;
+  /** Run the active assignment rule on created Leads (`Sforce-Auto-Assign`, TRUE unless the request says FALSE). */
+  autoAssign?: boolean;
 }
 
 // Salesforce's own email check is permissive about the local part but needs one @ and a dotted domain.
@@ -93,6 +95,11 @@ export function prepare(store: Store, o: ObjectDef, body: Record<string, unknown
     if (key === 'attributes') continue;
     const f = o.fields.get(key.toLowerCase());
     if (!f) throw new RequestError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${o.name}`);
+    // A compound field is read-only: its parts are written instead.
+    if (f.type === 'address' && !ctx.admin) {
+      denied.push(f.name);
+      continue;
+    }
     if (f.name === 'Id') {
       if (existing) continue; // collections PATCH carries the id in the body
       if (!ctx.admin) throw new RecordError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
@@ -114,6 +121,7 @@ export function prepare(store: Store, o: ObjectDef, body: Record<string, unknown
   for (const [name, value] of Object.entries(values)) {
     const f = o.fields.get(name.toLowerCase())!;
     checkValue(store, o, f, value, ctx);
+    if (f.unique && value !== null) checkUnique(store, o, f, value, existing?.Id);
   }
   return { values };
 }
@@ -135,6 +143,18 @@ function checkValue(store: Store, o: ObjectDef, f: FieldDef, value: unknown, ctx
     // An admin may set up history (records owned by someone who has since left); the API user may not.
     if (!ctx.admin && f.name === 'OwnerId' && target.name === 'User' && rec.IsActive === false)
       throw new RecordError(400, 'INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${id}] as owner of ${o.name.toLowerCase()}`, [f.name]);
+  }
+}
+
+/** A Unique custom field: no other live record of the type may hold the same value (text case-insensitively). */
+function checkUnique(store: Store, o: ObjectDef, f: FieldDef, value: unknown, selfId: string | undefined): void {
+  const want = typeof value === 'string' ? value.toLowerCase() : value;
+  const candidates = (typeof value === 'string' ? store.lookup(o.name, f.name, value) : undefined) ?? store.scan(o.name);
+  for (const r of candidates) {
+    if (r.IsDeleted === true || r.Id === selfId) continue;
+    const v = r[f.name];
+    if ((typeof v === 'string' ? v.toLowerCase() : v) === want)
+      throw new RecordError(400, 'DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${r.Id}`, [f.name]);
   }
 }
 

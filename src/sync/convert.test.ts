@@ -49,6 +49,10 @@ describe('isCompatible', () => {
     expect(isCompatible('date', 'date')).toBe(true);
     expect(isCompatible('number', 'date')).toBe(false);
     expect(isCompatible('number', 'string')).toBe(true);
+    // api-v1.md: number fields take number fields only, checkboxes booleans, dates dates and date-times.
+    for (const target of ['int', 'double', 'currency', 'percent', 'boolean', 'date', 'datetime', 'reference']) expect(isCompatible('string', target), target).toBe(false);
+    expect(isCompatible('datetime', 'date')).toBe(true);
+    expect(isCompatible('email', 'phone')).toBe(true);
   });
 });
 

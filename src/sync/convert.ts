@@ -12,17 +12,21 @@ export type SalesforceValue = string | number | boolean;
 export type Converted = { value: SalesforceValue } | { error: string };
 
 const TEXT = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'encryptedstring']);
-const NUMBER = new Set(['double', 'currency', 'percent', 'int', 'long']);
+export const NUMBER_TYPES: ReadonlySet<string> = new Set(['double', 'currency', 'percent', 'int', 'long']);
+const NUMBER = NUMBER_TYPES;
 
-/** The Salesforce field types a LeadSync field type may be written to (`conversation`: text only). */
+/**
+ * The Salesforce field types a LeadSync field type may be written to (api-v1.md, settings): text,
+ * email, phone, url and picklist fields take any field; number, currency, double, int and percent
+ * fields take number fields; boolean fields boolean ones; date and datetime fields date and
+ * datetime ones; `conversation` goes only to text and textarea fields. Nothing else.
+ */
 export function isCompatible(sparaType: string, salesforceType: string): boolean {
   if (sparaType === 'conversation') return salesforceType === 'textarea' || salesforceType === 'string';
   if (TEXT.has(salesforceType)) return true;
-  if (NUMBER.has(salesforceType)) return sparaType === 'number' || sparaType === 'string' || sparaType === 'text';
-  if (salesforceType === 'boolean') return sparaType === 'boolean' || sparaType === 'string';
-  if (salesforceType === 'date') return sparaType === 'date' || sparaType === 'datetime' || sparaType === 'string';
-  if (salesforceType === 'datetime') return sparaType === 'datetime' || sparaType === 'date' || sparaType === 'string';
-  if (salesforceType === 'reference' || salesforceType === 'id') return sparaType === 'string';
+  if (NUMBER.has(salesforceType)) return sparaType === 'number';
+  if (salesforceType === 'boolean') return sparaType === 'boolean';
+  if (salesforceType === 'date' || salesforceType === 'datetime') return sparaType === 'date' || sparaType === 'datetime';
   return false;
 }
 

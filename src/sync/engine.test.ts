@@ -103,7 +103,8 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const s = await stats();
       expect(s.by_kind.collections ?? 0).toBe(0);
       expect(s.by_kind.sobject ?? 0).toBe(0);
-      expect(s.by_kind.query).toBeGreaterThan(0);
+      // The batch's reads are one composite; a write would be a second.
+      expect(s.by_kind.composite).toBe(1);
     });
 
     it('creates with placeholders for required fields without a value', async () => {
@@ -133,7 +134,8 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       for (let i = 1; i <= 5; i++) await call('PATCH', `/leads/${lead.id}`, { fields: { title: `t${i}` } });
       await sb('POST', '/__sandbox/stats/reset');
       await drain(deps, org.id);
-      expect((await stats()).by_kind.collections).toBe(1);
+      // One push: its reads in one composite, its one write in another.
+      expect((await stats()).by_kind.composite).toBe(2);
       const id = (await getLead(lead.id)).fields.salesforce_lead_id;
       expect((await soql(`SELECT Title FROM Lead WHERE Id = '${id}'`))[0].Title).toBe('t5');
       // A change that lands while the lead is being pushed.
@@ -168,11 +170,14 @@ describe(`push engine against the sandbox (${engineName})`, () => {
 
     it('a lead refused on its Lead write is not written to its Contact in the same push', async () => {
       await sb('POST', '/__sandbox/validation-rules/Lead', { name: 'No bad titles', field: 'Title', condition: 'equals', value: 'Bad', message: 'Title may not be Bad' });
+      // The person is both a Lead and a Contact already: each is updated by its own rule.
+      await sb('POST', '/__sandbox/records/Lead', { LastName: 'Both', Company: 'C', Email: 'both@example.com', Title: 'Old' });
       const contactId = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'Both', Email: 'both@example.com', Title: 'Old' })).id;
       await settings({ lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } }, [{ spara_field: 'title', salesforce_field: 'Title' }], [{ spara_field: 'title', salesforce_field: 'Title' }]);
       const lead = await createLead({ email: 'both@example.com', last_name: 'B', company: 'C', title: 'Bad' });
       await drain(deps, org.id);
       expect((await getLead(lead.id)).sync).toMatchObject({ status: 'error', last_error: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' } });
+      expect((await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}&status=error`)).body.items[0]).toMatchObject({ object: 'Lead', operation: 'update' });
       expect((await soql(`SELECT Title FROM Contact WHERE Id = '${contactId}'`))[0].Title).toBe('Old');
     });
 
@@ -194,7 +199,8 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       await sb('POST', '/__sandbox/stats/reset');
       await drain(deps, org.id);
       expect((await getLead(lead.id)).sync).toMatchObject({ status: 'error', last_error: { code: 'SERVER_UNAVAILABLE' } });
-      expect((await stats()).by_kind.collections).toBe(8);
+      // 8 pushes, each its reads in one composite and its write in another.
+      expect((await stats()).by_kind.composite).toBe(16);
       const log = (await call('GET', `/integrations/salesforce/sync/log?lead_id=${lead.id}`)).body.items;
       expect(log.filter((e: any) => e.status === 'retrying' && e.error_code === 'SERVER_UNAVAILABLE')).toHaveLength(7);
       expect(log[0]).toMatchObject({ object: 'Lead', operation: 'create', status: 'error', error_code: 'SERVER_UNAVAILABLE' });
@@ -265,6 +271,7 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const status = (await call('GET', '/integrations/salesforce/sync')).body;
       expect(status.pending).toBe(1);
       expect(status.paused_until).not.toBeNull();
+      expect(status.pause_reason).toBe('request_limit');
       expect((await getLead(lead.id)).sync.status).toBe('pending');
       await sb('PUT', '/__sandbox/limits', { daily_api_requests: 1_000_000 });
       await drain(deps, org.id);
@@ -308,7 +315,7 @@ describe(`push engine against the sandbox (${engineName})`, () => {
       const { syncOnce } = await import('./engine.ts');
       await syncOnce(deps);
       expect((await call('GET', '/integrations/salesforce')).body.status).toBe('reconnection_required');
-      expect((await call('GET', '/integrations/salesforce/sync')).body.pending).toBe(1);
+      expect((await call('GET', '/integrations/salesforce/sync')).body).toMatchObject({ pending: 1, paused_until: null, pause_reason: 'reconnection_required' });
       const { authorizeThroughSandbox } = await import('../../test/helpers/salesforce.ts');
       await authorizeThroughSandbox(world, org);
       await drain(deps, org.id);

@@ -90,7 +90,23 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect((await call('POST', '/render', { lead_id: queued.id, template })).body.text).toBe('Hi Quinn, our team will follow up.');
   });
 
-  it('a Lead the push creates: its owner (whoever Salesforce assigned it to) is the rep at once, read back in one query per batch', async () => {
+  it('the integration user is nobody’s rep: a Contact it owns is skipped and the Lead’s owner (a rep) is the rep', async () => {
+    const integrationUser = (await world.api.database.db.query<{ salesforce_user_id: string }>('select salesforce_user_id from salesforce_connections where org_id = $1', [org.id])).rows[0].salesforce_user_id;
+    expect(integrationUser).toMatch(/^005/);
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'Mine', Email: 'both.owned@example.com', OwnerId: integrationUser });
+    await sb('POST', '/__sandbox/records/Lead', { LastName: 'Theirs', Company: 'B', Email: 'both.owned@example.com', OwnerId: sam });
+    const l = await pushLead({ email: 'both.owned@example.com', first_name: 'Ada' });
+    expect(l.fields).toMatchObject({ salesforce_assigned_sales_rep_id: sam, salesforce_assigned_sales_rep_name: 'Sam Rep', salesforce_assigned_sales_rep_email: 'sam@corp.example' });
+    // Owned by the integration user alone: no rep, and a greeting falls back to the team.
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'Alone', Email: 'only.integration@example.com', OwnerId: integrationUser });
+    const alone = await pushLead({ email: 'only.integration@example.com', first_name: 'Bo' });
+    expect(alone.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
+    const template = "Hi {{ first_name }}, {{ salesforce_assigned_sales_rep_name | default: 'our team' }} will follow up.";
+    expect((await call('POST', '/render', { lead_id: alone.id, template })).body.text).toBe('Hi Bo, our team will follow up.');
+  });
+
+  it('a Lead the push creates is routed by the org’s assignment rule: its rep is the rule’s owner at once, read back in one query per batch', async () => {
+    await sb('PUT', '/__sandbox/assignment-rules/Lead', { active: true, entries: [{ owner_id: sam }] });
     await call('PUT', '/integrations/salesforce/settings', {
       push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
       mappings: { lead: [{ spara_field: 'first_name', salesforce_field: 'FirstName' }], contact: [] },
@@ -99,10 +115,11 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     for (let i = 0; i < 50; i++) ids.push((await call('POST', '/leads', { fields: { email: `brand.new${i}@example.com`, first_name: `New${i}`, last_name: 'Lead', company: 'Nowhere Inc' } })).body.id);
     await sb('POST', '/__sandbox/stats/reset');
     await drain(deps, org.id);
-    // A handful for the whole batch (describes, the match queries, the create, the one read-back), never one per lead.
+    // A handful for the whole batch (describes, the match queries, the create, the one read-back), never one per lead:
+    // the match queries in one composite, the create and its read-back in another.
     const stats = await sb('GET', '/__sandbox/stats');
-    expect(stats.api_calls).toBeLessThanOrEqual(8);
-    expect(stats.by_kind.collections).toBe(1);
+    expect(stats.api_calls).toBeLessThanOrEqual(4);
+    expect(stats.by_kind.composite).toBe(2);
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id, Email, OwnerId, Owner.Name, Owner.Email FROM Lead WHERE Email LIKE 'brand.new%'")}`, {
       headers: { authorization: `Bearer ${await sandboxToken(world.sandbox)}` },
     });
@@ -111,13 +128,25 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     for (const id of ids) {
       const lead = (await call('GET', `/leads/${id}`)).body;
       const record = created.find((r) => r.Email === lead.fields.email)!;
+      // LeadSync let Salesforce apply the rule (no `Sforce-Auto-Assign: FALSE`), and stored whom it picked.
+      expect(record.OwnerId).toBe(sam);
       expect(lead.fields).toMatchObject({
         salesforce_lead_id: record.Id,
-        salesforce_assigned_sales_rep_id: record.OwnerId,
-        salesforce_assigned_sales_rep_name: record.Owner.Name,
-        salesforce_assigned_sales_rep_email: record.Owner.Email,
+        salesforce_assigned_sales_rep_id: sam,
+        salesforce_assigned_sales_rep_name: 'Sam Rep',
+        salesforce_assigned_sales_rep_email: 'sam@corp.example',
       });
     }
+  });
+
+  it('a Lead the push creates with no assignment rule stays with the integration user: no rep', async () => {
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [], contact: [] },
+    });
+    const l = await pushLead({ email: 'unrouted@example.com', last_name: 'U', company: 'U' });
+    expect(l.fields.salesforce_lead_id).toMatch(/^00Q/);
+    expect(l.fields.salesforce_assigned_sales_rep_id).toBeUndefined();
   });
 
   it('values Salesforce no longer has are cleared; the reads are in the sync log', async () => {
@@ -199,5 +228,23 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect(stats.by_kind.collections ?? 0).toBe(0);
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}?fields=Title`, { headers });
     expect((await res.json()).Title).toBe('Edited in Salesforce');
+  });
+
+  it('a refresh of a lead whose create is held back (exists_as_contact) logs no skip again', async () => {
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'K', Email: 'held.refresh@example.com', OwnerId: sam });
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [], contact: [] },
+    });
+    const l = await pushLead({ email: 'held.refresh@example.com' });
+    const skips = async () => ((await call('GET', `/integrations/salesforce/sync/log?lead_id=${l.id}`)).body.items as any[]).filter((e) => e.operation === 'skip');
+    expect(await skips()).toEqual([expect.objectContaining({ object: 'Lead', error_code: 'exists_as_contact' })]);
+    expect(l.sync.status).toBe('not_synced');
+    await world.api.database.db.query(`update leads set enriched_at = now() - interval '25 hours' where id = $1`, [l.id]);
+    const { queueEnrichmentRefresh } = await import('./engine.ts');
+    expect(await queueEnrichmentRefresh(deps)).toBe(1);
+    await drain(deps, org.id);
+    expect(await skips()).toHaveLength(1);
+    expect((await call('GET', `/leads/${l.id}`)).body).toMatchObject({ sync: { status: 'not_synced' }, fields: { salesforce_assigned_sales_rep_id: sam } });
   });
 });

@@ -39,6 +39,16 @@ describe('pickRep', () => {
   it('an inactive owner is nobody (no fallback to the next candidate)', () => {
     expect(pickRep({ contact: { Owner: gone }, lead: { IsConverted: false, Owner: sam } })).toBeUndefined();
   });
+  it('the integration user (the connected Salesforce user) is nobody’s rep: the next source is tried', () => {
+    const integration: SfOwner = { Id: '005000000000009AAA', Name: 'Sandbox Admin', Email: 'admin@sandbox.example', IsActive: true, Type: 'User' };
+    const integrationUserId = integration.Id;
+    expect(pickRep({ integrationUserId, contact: { Owner: integration }, lead: { IsConverted: false, Owner: sam } })).toBe(sam);
+    expect(pickRep({ integrationUserId: integration.Id.slice(0, 15), contact: { Owner: integration }, lead: { IsConverted: false, Owner: sam } })).toBe(sam);
+    expect(pickRep({ integrationUserId, contact: null, lead: { IsConverted: true, Owner: sam, ConvertedContact: { Owner: integration } } })).toBeUndefined();
+    expect(pickRep({ integrationUserId, lead: { IsConverted: false, Owner: integration } })).toBeUndefined();
+    // Without knowing the integration user, its records' owner would count (the old behaviour).
+    expect(pickRep({ contact: { Owner: integration }, lead: { IsConverted: false, Owner: sam } })).toBe(integration);
+  });
   it('a queue owner is nobody', () => {
     expect(pickRep({ lead: { IsConverted: false, Owner: queue } })).toBeUndefined();
   });

@@ -36,6 +36,11 @@ export interface EnrichmentInput {
   contact?: { Owner?: SfOwner | null; Account?: SfAccount | null } | null;
   /** Accounts whose Name equals the company (case-insensitive), any order. */
   accountsByName?: readonly SfAccount[];
+  /**
+   * The connected Salesforce user (the integration user LeadSync writes as). It owns what LeadSync
+   * creates until assignment rules or a person reassign it: nobody's sales rep.
+   */
+  integrationUserId?: string | null;
 }
 
 export const ENRICHMENT_FIELDS = [
@@ -74,10 +79,15 @@ export function pickAccount(input: EnrichmentInput): SfAccount | undefined {
   return named.length > 0 ? newest(named) : undefined;
 }
 
-/** The assigned rep: the matched Contact's owner, else the unconverted Lead's, else the converted lead's Contact's. */
+/**
+ * The assigned rep: the matched Contact's owner, else the unconverted Lead's, else the converted
+ * lead's Contact's. The integration user is skipped (the next source is tried); the first other
+ * owner decides — an inactive user or a queue there means no rep.
+ */
 export function pickRep(input: EnrichmentInput): SfOwner | undefined {
   const candidates = [input.contact?.Owner, input.lead && !input.lead.IsConverted ? input.lead.Owner : undefined, input.lead?.IsConverted ? input.lead.ConvertedContact?.Owner : undefined];
-  const owner = candidates.find((o) => o?.Id);
+  const integration = input.integrationUserId ? input.integrationUserId.slice(0, 15) : undefined;
+  const owner = candidates.find((o) => o?.Id && o.Id.slice(0, 15) !== integration);
   return isActiveUser(owner) ? owner : undefined;
 }
 

@@ -141,15 +141,69 @@ describe('planObject (writing rules)', () => {
 
 describe('planLead', () => {
   it('plans both objects from one set of query results', () => {
+    const sfLead = sf('00Q000000000001AAA', { Email: 'ada@example.com', FirstName: 'Old' });
     const contact = sf('003000000000001AAA', { Email: 'ada@example.com', FirstName: 'Old' });
-    const p = planLead(lead({ email: 'ada@example.com', first_name: 'Ada' }), { leads: [], contacts: [contact] }, settings, describedFields);
+    const p = planLead(lead({ email: 'ada@example.com', first_name: 'Ada' }), { leads: [sfLead], contacts: [contact] }, settings, describedFields);
     expect(p.objects.map((o) => [o.object, o.action])).toEqual([
-      ['Lead', 'create'],
+      ['Lead', 'update'],
       ['Contact', 'update'],
     ]);
+    expect(p.leadRecord).toBe(sfLead);
     expect(p.contactRecord).toBe(contact);
   });
   it('requiredOnCreate reads describe, not a fixed list', () => {
     expect(requiredOnCreate(leadFields).map((f) => f.name)).toEqual(['LastName', 'Company']);
+  });
+});
+
+describe('one person, one Salesforce record (table of cases)', () => {
+  const existingLead = sf('00Q000000000001AAA', { Email: 'ada@example.com', FirstName: 'Old' });
+  const convertedLead = sf('00Q000000000002AAA', { Email: 'ada@example.com', IsConverted: true, ConvertedContactId: '003000000000009AAA' });
+  const existingContact = sf('003000000000001AAA', { Email: 'ada@example.com', FirstName: 'Old' });
+  const on = { update_existing: true, create_when_no_match: true };
+  const updateOnly = { update_existing: true, create_when_no_match: false };
+  const off = { update_existing: false, create_when_no_match: false };
+  const rows = [{ spara_field: 'first_name', salesforce_field: 'FirstName' }];
+  type Rule = typeof on;
+  type Case = [string, { lead: Rule; contact: Rule }, { leads?: SfRecord[]; contacts?: SfRecord[]; stored?: Record<string, string> }, [string, string], [string | undefined, string | undefined]];
+  const cases: Case[] = [
+    ['both create rules, nothing matches → one Lead, the Contact held back', { lead: on, contact: on }, {}, ['create', 'skip'], [undefined, 'exists_as_lead']],
+    ['only the Contact rules, nothing matches → a Contact', { lead: off, contact: on }, {}, ['none', 'create'], [undefined, undefined]],
+    ['only the Lead rules, nothing matches → a Lead', { lead: on, contact: off }, {}, ['create', 'none'], [undefined, undefined]],
+    ['both create rules, an existing Contact → Contact updated, no Lead', { lead: on, contact: on }, { contacts: [existingContact] }, ['skip', 'update'], ['exists_as_contact', undefined]],
+    ['Lead rules only, an existing Contact → no Lead (the Contact is read although its rule is off)', { lead: on, contact: off }, { contacts: [existingContact] }, ['skip', 'none'], ['exists_as_contact', undefined]],
+    ['both create rules, an existing Lead → Lead updated, no Contact', { lead: on, contact: on }, { leads: [existingLead] }, ['update', 'skip'], [undefined, 'exists_as_lead']],
+    ['Contact rules only, an existing Lead → no Contact', { lead: off, contact: on }, { leads: [existingLead] }, ['none', 'skip'], [undefined, 'exists_as_lead']],
+    ['both exist → each updated by its own rule', { lead: on, contact: on }, { leads: [existingLead], contacts: [existingContact] }, ['update', 'update'], [undefined, undefined]],
+    ['update-only rules, nothing matches → nothing', { lead: updateOnly, contact: updateOnly }, {}, ['none', 'none'], [undefined, undefined]],
+    ['a Contact matched by its stored id holds back a Lead too', { lead: on, contact: on }, { contacts: [sf('003000000000002AAA', { Email: 'other@example.com' })], stored: { salesforce_contact_id: '003000000000002AAA' } }, ['skip', 'update'], ['exists_as_contact', undefined]],
+    ['a converted Lead (stored id) whose Contact is gone: the Contact may be created', { lead: on, contact: on }, { leads: [convertedLead], stored: { salesforce_lead_id: convertedLead.Id } }, ['skip', 'create'], [undefined, undefined]],
+    ['every rule off → nothing, nothing matched for writing', { lead: off, contact: off }, { leads: [existingLead], contacts: [existingContact] }, ['none', 'none'], [undefined, undefined]],
+  ];
+  it.each(cases)('%s', (_name, push, found, actions, reasons) => {
+    const doc = normalizeSettings({ push, mappings: { lead: rows, contact: rows } });
+    const p = planLead(lead({ email: 'ada@example.com', first_name: 'Ada', ...found.stored }), { leads: found.leads ?? [], contacts: found.contacts ?? [] }, doc, describedFields);
+    expect(p.objects.map((o) => o.action)).toEqual(actions);
+    expect(p.objects.map((o) => o.heldBack?.reason)).toEqual(reasons);
+    for (const o of p.objects) if (o.heldBack) expect(o.reason).toMatch(new RegExp(`^${o.heldBack.reason}: `));
+  });
+
+  it('a held-back create names the record that holds the person; beside a Lead this push creates, none yet', () => {
+    const doc = normalizeSettings({ push: { lead: on, contact: on } });
+    const asContact = planLead(lead({ email: 'ada@example.com' }), { leads: [], contacts: [existingContact] }, doc, describedFields);
+    expect(asContact.objects[0].heldBack).toEqual({ reason: 'exists_as_contact', heldBy: existingContact.Id });
+    const asLead = planLead(lead({ email: 'ada@example.com' }), { leads: [existingLead], contacts: [] }, doc, describedFields);
+    expect(asLead.objects[1].heldBack).toEqual({ reason: 'exists_as_lead', heldBy: existingLead.Id });
+    const fresh = planLead(lead({ email: 'ada@example.com' }), { leads: [], contacts: [] }, doc, describedFields);
+    expect(fresh.objects[1].heldBack).toEqual({ reason: 'exists_as_lead', heldBy: undefined });
+  });
+
+  it('ids to store come only from objects whose update rule is on', () => {
+    const both = { leads: [existingLead], contacts: [existingContact] };
+    const allOff = planLead(lead({ email: 'ada@example.com' }), both, normalizeSettings({}), describedFields);
+    expect([allOff.leadRecord, allOff.contactRecord]).toEqual([undefined, undefined]);
+    expect(allOff.matches.contact?.record).toBe(existingContact);
+    const leadOnly = planLead(lead({ email: 'ada@example.com' }), both, normalizeSettings({ push: { lead: updateOnly } }), describedFields);
+    expect([leadOnly.leadRecord, leadOnly.contactRecord]).toEqual([existingLead, undefined]);
   });
 });

@@ -22,11 +22,23 @@ export interface PlanLead {
   messages: readonly TranscriptMessage[];
 }
 
+/**
+ * Why a create was held back (sync-semantics.md, "One person, one Salesforce record"): the person is
+ * already a Contact (no Lead beside it), or already — or, in this very push, about to become — an
+ * unconverted Lead (no Contact beside it; a Lead becomes a Contact by conversion).
+ */
+export type HeldBackReason = 'exists_as_contact' | 'exists_as_lead';
+
 export interface ObjectPlan {
   object: 'Lead' | 'Contact';
   action: 'create' | 'update' | 'none' | 'skip';
   /** The matched record's id (update, none, skip). */
   id?: string;
+  /**
+   * A create held back because the person is already in Salesforce as the other object (action
+   * `skip`). `heldBy` is that record's id; undefined when it is the Lead this same push creates.
+   */
+  heldBack?: { reason: HeldBackReason; heldBy?: string };
   /** How the match was found. */
   matchedBy?: 'id' | 'email' | 'converted_lead';
   changes: Record<string, { from: unknown; to: SalesforceValue }>;
@@ -39,7 +51,10 @@ export interface ObjectPlan {
 export interface LeadPlan {
   lead: PlanLead;
   objects: ObjectPlan[];
-  /** The ids to store back on the lead (matches and, after writing, created ids). */
+  /**
+   * The matches to store back on the lead — only for objects whose Push Rule has update_existing on
+   * (with every rule off nothing is matched for writing, and the lead stays `not_synced`).
+   */
   leadRecord?: SfRecord;
   contactRecord?: SfRecord;
   /** The matches themselves (enrichment reads them too). */
@@ -169,10 +184,47 @@ export function planLead(
   describe: Record<PushObject, ReadonlyMap<string, FieldInfo>>,
 ): LeadPlan {
   const matches = findMatches(lead.fields, found.leads, found.contacts);
-  const objects = PUSH_OBJECTS.map((o) => planObject(o, lead, o === 'lead' ? matches.lead : matches.contact, settings, describe[o]));
+  const objects = onePersonOneRecord(
+    PUSH_OBJECTS.map((o) => planObject(o, lead, o === 'lead' ? matches.lead : matches.contact, settings, describe[o])),
+    matches,
+  );
   const contact = objects[1];
   if (matches.contact?.by === 'converted_lead' && contact.action !== 'none') contact.matchedBy = 'converted_lead';
   objects[0].matchedBy = matches.lead?.by;
   objects[1].matchedBy ??= matches.contact?.by;
-  return { lead, objects, leadRecord: matches.lead?.record, contactRecord: matches.contact?.record, matches };
+  return {
+    lead,
+    objects,
+    leadRecord: settings.push.lead.update_existing ? matches.lead?.record : undefined,
+    contactRecord: settings.push.contact.update_existing ? matches.contact?.record : undefined,
+    matches,
+  };
+}
+
+/**
+ * A create never makes a second record for a person Salesforce already holds (sync-semantics.md,
+ * "One person, one Salesforce record"), whatever each object's own Push Rule says:
+ * - a Lead is created only when the person matches no Lead and no Contact;
+ * - a Contact only when they match no Contact and no unconverted Lead — and not beside a Lead this
+ *   push creates (both create rules on, nothing matched: one Lead, Salesforce's lifecycle order).
+ * A held-back create becomes `skip` with its reason; updates are untouched. The matches are those
+ * of the batched queries: the Contact is known here even when the Contact rule is off.
+ */
+export function onePersonOneRecord([leadPlan, contactPlan]: ObjectPlan[], matches: Matches): [ObjectPlan, ObjectPlan] {
+  const holdBack = (plan: ObjectPlan, reason: HeldBackReason, heldBy: string | undefined): ObjectPlan => ({
+    object: plan.object,
+    action: 'skip',
+    changes: {},
+    heldBack: { reason, heldBy },
+    reason: reason === 'exists_as_contact' ? `${reason}: the person is already a Contact${heldBy ? ` (${heldBy})` : ''}; no Lead is created beside it` : `${reason}: the person is already a Lead${heldBy ? ` (${heldBy})` : ' (created by this push)'}; a Lead becomes a Contact by conversion, not by a second record`,
+  });
+  let lead = leadPlan;
+  let contact = contactPlan;
+  if (lead.action === 'create' && matches.contact) lead = holdBack(lead, 'exists_as_contact', matches.contact.record.Id);
+  if (contact.action === 'create') {
+    const unconverted = matches.lead && matches.lead.record.IsConverted !== true ? matches.lead.record : undefined;
+    if (unconverted) contact = holdBack(contact, 'exists_as_lead', unconverted.Id);
+    else if (lead.action === 'create') contact = holdBack(contact, 'exists_as_lead', undefined);
+  }
+  return [lead, contact];
 }

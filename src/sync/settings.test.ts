@@ -47,14 +47,39 @@ describe('settings', () => {
       },
     });
     const { mapping } = settingsProblems(doc, model, { lead: leadFields });
-    expect(Object.keys(mapping).sort()).toEqual(['mappings.lead.3', 'mappings.lead.4', 'mappings.lead.5', 'mappings.lead.6']);
-    expect(mapping['mappings.lead.3']).toContain('no field Nope__c');
-    expect(mapping['mappings.lead.4']).toContain('read-only');
-    expect(mapping['mappings.lead.5']).toContain('conversation');
+    // Indexes in the normalized document (the Email row first); see below for the document as sent.
+    expect(mapping.map((p) => [p.object, p.index])).toEqual([['lead', 3], ['lead', 4], ['lead', 5], ['lead', 6]]);
+    expect(mapping[0].reason).toContain('no field Nope__c');
+    expect(mapping[1].reason).toContain('read-only');
+    expect(mapping[2].reason).toContain('conversation');
+  });
+
+  it('indexes count the rows as sent: the Email row added back does not shift them', () => {
+    const sent = { mappings: { lead: [{ spara_field: 'first_name', salesforce_field: 'FirstName' }, { spara_field: 'city', salesforce_field: 'NumberOfEmployees' }] } };
+    const fields = [...leadFields, { name: 'FirstName', type: 'string', length: 40, createable: true, updateable: true }];
+    expect(settingsProblems(normalizeSettings(sent), model, { lead: fields }, sent).mapping).toEqual([{ object: 'lead', index: 1, reason: 'Lead.NumberOfEmployees is a number; city is text' }]);
+    const withEmail = { mappings: { lead: [{ spara_field: 'city', salesforce_field: 'NumberOfEmployees' }, { spara_field: 'email', salesforce_field: 'Email' }] } };
+    expect(settingsProblems(normalizeSettings(withEmail), model, { lead: fields }, withEmail).mapping).toEqual([{ object: 'lead', index: 0, reason: expect.any(String) }]);
+  });
+
+  it('type compatibility per api-v1.md: text to a number, a checkbox or a date is refused', () => {
+    const fields: DescribedField[] = [...leadFields, { name: 'HasOptedOutOfEmail', type: 'boolean', length: 0, createable: true, updateable: true }, { name: 'Since__c', type: 'date', length: 0, createable: true, updateable: true }];
+    const sent = { mappings: { lead: [{ spara_field: 'company', salesforce_field: 'AnnualRevenue' }, { spara_field: 'title', salesforce_field: 'HasOptedOutOfEmail' }, { spara_field: 'city', salesforce_field: 'Since__c' }, { spara_field: 'budget', salesforce_field: 'NumberOfEmployees' }] } };
+    const { mapping } = settingsProblems(normalizeSettings(sent), model, { lead: fields }, sent);
+    expect(mapping.map((p) => p.index)).toEqual([0, 1, 2]);
+    expect(mapping[1].reason).toBe('Lead.HasOptedOutOfEmail is a checkbox; title is text');
+  });
+
+  it('the Email row is always email → Email, overwrite: if_empty or another field into Email is refused', () => {
+    const sent = { mappings: { contact: [{ spara_field: 'email', salesforce_field: 'Email', write_rule: 'if_empty' as const }, { spara_field: 'company', salesforce_field: 'email' }] } };
+    const { mapping } = settingsProblems(normalizeSettings(sent), model, {}, sent);
+    expect(mapping.map((p) => [p.object, p.index])).toEqual([['contact', 0], ['contact', 1]]);
+    expect(mapping[0].reason).toContain('always written');
+    expect(mapping[1].reason).toContain('from the email field only');
   });
 
   it('without describe (not connected) only LeadSync-side problems are reported', () => {
     const doc = normalizeSettings({ mappings: { contact: [{ spara_field: 'company', salesforce_field: 'Anything__c' }] } });
-    expect(settingsProblems(doc, model, {}).mapping).toEqual({});
+    expect(settingsProblems(doc, model, {}).mapping).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * Data Model Sync mapping rows. Defaults, normalization and the checks against describe. Pure.
  */
 import type { FieldDefinition } from '../leads/data-model.ts';
-import { isCompatible } from './convert.ts';
+import { isCompatible, NUMBER_TYPES } from './convert.ts';
 
 export type PushObject = 'lead' | 'contact';
 export const PUSH_OBJECTS: readonly PushObject[] = ['lead', 'contact'];
@@ -75,37 +75,70 @@ export interface DescribedField {
   updateable: boolean;
 }
 
+/** A mapping row that cannot be stored: its object, its 0-based index in the document as sent, why. */
+export interface MappingProblem {
+  object: PushObject;
+  index: number;
+  reason: string;
+}
+
+const isEmailRow = (r: { spara_field: string; salesforce_field: string }) => r.spara_field === 'email' && r.salesforce_field.toLowerCase() === 'email';
+
+/** What a LeadSync type is called in a reason ("city is text"). */
+const typeName = (t: string) => (t === 'string' ? 'text' : t);
+/** What a Salesforce field type is called in a reason ("Lead.NumberOfEmployees is a number"). */
+function salesforceTypeName(t: string): string {
+  if (NUMBER_TYPES.has(t)) return 'a number';
+  if (t === 'boolean') return 'a checkbox';
+  if (t === 'date' || t === 'datetime') return `a ${t}`;
+  if (t === 'reference' || t === 'id') return 'a reference to another record';
+  return `a ${t} field`;
+}
+
 /**
  * Problems of a settings document: structural ones always, field ones against describe when given
- * (`describe[object]` undefined = not connected, not checked). Keys name the bad row.
+ * (`describe[object]` undefined = not connected, not checked). `sent` is the document as the client
+ * sent it: problem indexes count its rows (the Email row added back by normalizeSettings was not sent).
  */
 export function settingsProblems(
   doc: SettingsDocument,
   model: ReadonlyMap<string, FieldDefinition>,
   describe: Partial<Record<PushObject, readonly DescribedField[]>>,
-): { validation: Record<string, string>; mapping: Record<string, string> } {
+  sent: SettingsInput = doc,
+): { validation: Record<string, string>; mapping: MappingProblem[] } {
   const validation: Record<string, string> = {};
-  const mapping: Record<string, string> = {};
+  const mapping: MappingProblem[] = [];
   for (const object of PUSH_OBJECTS) {
     const rule = doc.push[object];
     if (rule.create_when_no_match && !rule.update_existing) validation[`push.${object}.create_when_no_match`] = 'needs update_existing (create is only available with update)';
     const fields = describe[object] ? new Map(describe[object]!.map((f) => [f.name.toLowerCase(), f])) : undefined;
+    const added = !(sent.mappings?.[object] ?? []).some(isEmailRow) ? 1 : 0;
+    const sfObject = SALESFORCE_OBJECT[object];
     const seen = new Set<string>();
     doc.mappings[object].forEach((row, i) => {
-      const key = `mappings.${object}.${i}`;
-      const spara = model.get(row.spara_field);
-      if (!spara) {
-        mapping[key] = `LeadSync has no field "${row.spara_field}"`;
-        return;
-      }
-      if (seen.has(row.salesforce_field.toLowerCase())) mapping[key] = `${row.salesforce_field} is mapped twice`;
-      seen.add(row.salesforce_field.toLowerCase());
-      if (!fields) return;
-      const target = fields.get(row.salesforce_field.toLowerCase());
-      if (!target) mapping[key] = `${SALESFORCE_OBJECT[object]} has no field ${row.salesforce_field}`;
-      else if (!target.createable && !target.updateable) mapping[key] = `${SALESFORCE_OBJECT[object]}.${target.name} is read-only`;
-      else if (!isCompatible(spara.type, target.type)) mapping[key] = `a ${spara.type} field cannot be written to ${SALESFORCE_OBJECT[object]}.${target.name} (${target.type})`;
+      const reason = rowProblem(row, sfObject, model, fields, seen);
+      if (reason) mapping.push({ object, index: i - added, reason });
     });
   }
   return { validation, mapping };
+}
+
+function rowProblem(row: MappingRow, sfObject: string, model: ReadonlyMap<string, FieldDefinition>, fields: Map<string, DescribedField> | undefined, seen: Set<string>): string | undefined {
+  const spara = model.get(row.spara_field);
+  if (!spara) return `LeadSync has no field "${row.spara_field}"`;
+  const duplicate = seen.has(row.salesforce_field.toLowerCase());
+  seen.add(row.salesforce_field.toLowerCase());
+  // The Email row is how a person is found again: always email → Email, always written.
+  if (row.salesforce_field.toLowerCase() === 'email' && row.spara_field !== 'email') return `${sfObject}.Email is written from the email field only (the Email row is always present)`;
+  if (isEmailRow(row) && row.write_rule !== 'overwrite') return `the Email row is always written: its write_rule is overwrite`;
+  if (duplicate) return `${row.salesforce_field} is mapped twice`;
+  if (!fields) return undefined;
+  const target = fields.get(row.salesforce_field.toLowerCase());
+  if (!target) return `${sfObject} has no field ${row.salesforce_field}`;
+  if (!target.createable && !target.updateable) return `${sfObject}.${target.name} is read-only`;
+  if (!isCompatible(spara.type, target.type)) {
+    if (spara.type === 'conversation') return `${sfObject}.${target.name} is ${salesforceTypeName(target.type)}; the conversation goes only to a text or text area field`;
+    return `${sfObject}.${target.name} is ${salesforceTypeName(target.type)}; ${row.spara_field} is ${typeName(spara.type)}`;
+  }
+  return undefined;
 }

@@ -1,25 +1,59 @@
 /**
- * The web UI: a small single-page app over the same public API (no private endpoints). The server
- * only hands out its static files; every page path returns the app, which routes in the browser.
+ * Serves the web UI built by Vite (dist/web; `npm run build:web`, run by `npm install` and `npm start`).
+ * The app routes in the browser, so every UI path gets its index.html (the SPA fallback) and the
+ * app shows its own "not found" page for paths it does not know. API, OAuth and operations paths
+ * keep the API's JSON 404. The app talks to the server only through the public API.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
-const FILES: Record<string, string> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'app.css': 'text/css; charset=utf-8',
-};
+export const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
-export function webRoutes(app: FastifyInstance): void {
-  const index = async (_request: unknown, reply: import('fastify').FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(STATIC_DIR + 'index.html'));
-  app.get('/', { schema: { hide: true } }, index);
-  app.get('/orgs/*', { schema: { hide: true } }, index);
-  app.get<{ Params: { file: string } }>('/ui/:file', { schema: { hide: true } }, async (request, reply) => {
-    const type = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;
-    if (!type) return reply.code(404).send({ error: { code: 'not_found', message: 'No such file.' } });
-    return reply.type(type).header('cache-control', 'no-cache').send(await readFile(STATIC_DIR + request.params.file));
+/** No inline script or style, no framing, nothing fetched from elsewhere (runtime.md, "Safety at the edges"). */
+export const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Paths that are never UI pages: an unknown one is the API's JSON 404, not the app. */
+const NOT_UI = /^\/(api|oauth|assets|ui|metrics|healthz|readyz)(\/|$)/;
+
+/** Where the app has pages; any other path still gets the app (its "not found" page) but with status 404. */
+const UI_PAGES = /^\/(orgs\/[^/]+(\/.*)?)?$/;
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LeadSync</title></head>
+<body><h1>The web UI is not built</h1><p>Run <code>npm install</code> (or <code>npm run build:web</code>) in the LeadSync folder, then reload.</p></body></html>`;
+
+/** The app's own, stricter policy (no inline style either); the server's onSend hook adds the rest. */
+function uiHeaders(reply: FastifyReply): FastifyReply {
+  return reply.header('content-security-policy', UI_CSP);
+}
+
+export async function webRoutes(app: FastifyInstance): Promise<void> {
+  const built = existsSync(WEB_DIST + 'index.html');
+  if (built) {
+    // Hashed file names: cache them for good. `wildcard: false` serves only files that exist.
+    await app.register(fastifyStatic, {
+      root: WEB_DIST + 'assets',
+      prefix: '/assets/',
+      wildcard: false,
+      index: false,
+      immutable: true,
+      maxAge: '365d',
+    });
+  }
+  const index = async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0];
+    if (NOT_UI.test(path)) return reply.callNotFound();
+    uiHeaders(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+    if (!existsSync(WEB_DIST + 'index.html')) return reply.code(503).send(NOT_BUILT);
+    return reply.code(UI_PAGES.test(path) ? 200 : 404).send(await readFile(WEB_DIST + 'index.html'));
+  };
+  app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) => {
+    if (!existsSync(WEB_DIST + 'favicon.svg')) return reply.callNotFound();
+    return uiHeaders(reply).type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(await readFile(WEB_DIST + 'favicon.svg'));
   });
+  app.get('/', { schema: { hide: true } }, index);
+  app.get('/*', { schema: { hide: true } }, index);
 }

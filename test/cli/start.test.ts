@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, waitFor, type Run } from '../helpers/cli.ts';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../helpers/database.ts';
-import { run, waitFor, type Run } from '../helpers/processes.ts';
 
 describe('leadsync start', () => {
   let dir: string;
@@ -101,7 +101,7 @@ describe('leadsync CLI arguments', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
 
 describe.runIf(serverUrl)('leadsync serve and worker on PostgreSQL', () => {

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../helpers/database.ts';
-import { eventually, run, waitFor, type Run } from '../helpers/processes.ts';
+import { eventually, run, waitFor, type Run } from '../helpers/cli.ts';
 import { authorizeThroughSandbox, sandboxControl, sandboxToken, type ConnectedWorld, type Sandbox } from '../helpers/salesforce.ts';
 
 type Call = (method: string, path: string, options?: { token?: string | null; body?: unknown }) => Promise<{ status: number; body: any; headers: Headers }>;

@@ -213,4 +213,38 @@ describe(`leads API (${engineName})`, () => {
     expect(seen).toHaveLength(7);
     expect(new Set(seen)).toEqual(created);
   });
+
+  it('?q= finds leads whose email, name or company contains the text (case-insensitive); combines with sync_status and pages', async () => {
+    const fresh = await api.createOrg('Search');
+    const path = `/api/v1/orgs/${fresh.id}/leads`;
+    const add = async (fields: Record<string, unknown>) => (await api.call('POST', path, { token: fresh.apiKey, body: { fields } })).body.id as string;
+    const ada = await add({ email: 'ada@analytical.example', first_name: 'Ada', last_name: 'Lovelace', company: 'Analytical Engines' });
+    const grace = await add({ email: 'grace@navy.example', first_name: 'Grace', last_name: 'Hopper', company: 'US Navy' });
+    const alan = await add({ email: 'alan@bletchley.example', first_name: 'Alan', last_name: 'Turing', company: 'Bletchley ANALYTICS' });
+    const anon = await add({ company: '100% real_co' });
+    const find = async (query: string) => {
+      const res = await api.call('GET', `${path}?${query}`, { token: fresh.apiKey });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body.items as Array<{ id: string }>).map((l) => l.id);
+    };
+    expect(await find('q=ANALYTIC')).toEqual([ada, alan]); // company, either case
+    expect(await find('q=navy.example')).toEqual([grace]); // email
+    expect(await find('q=hopper')).toEqual([grace]); // last name
+    expect(await find(`q=${encodeURIComponent('ada lovelace')}`)).toEqual([ada]); // full name
+    expect(await find(`q=${encodeURIComponent('100%')}`)).toEqual([anon]); // no LIKE wildcards
+    expect(await find('q=_')).toEqual([anon]);
+    expect(await find('q=nobody')).toEqual([]);
+    // Combined with sync_status and pagination.
+    await api.database.db.query(`update leads set sync_status = 'error' where id = $1`, [alan]);
+    expect(await find('q=analytic&sync_status=error')).toEqual([alan]);
+    expect(await find('q=analytic&sync_status=pending')).toEqual([ada]);
+    expect(await find('sync_status=error')).toEqual([alan]);
+    const first = await api.call('GET', `${path}?q=a&limit=2`, { token: fresh.apiKey });
+    expect(first.body.items).toHaveLength(2);
+    const second = await api.call('GET', `${path}?q=a&limit=2&cursor=${first.body.next_cursor}`, { token: fresh.apiKey });
+    expect([...first.body.items, ...second.body.items].map((l: any) => l.id)).toEqual([ada, grace, alan, anon]);
+    expect(second.body.next_cursor).toBeNull();
+    // Bad input is a 400, never a 500.
+    for (const bad of ['sync_status=done', `q=${'x'.repeat(201)}`, 'q=%00']) expect((await api.call('GET', `${path}?${bad}`, { token: fresh.apiKey })).status, bad).toBe(400);
+  });
 });

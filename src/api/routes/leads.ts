@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { notFound } from '../../errors.ts';
+import { notFound, validationFailed } from '../../errors.ts';
 import { getLead, listLeads } from '../../db/leads.ts';
 import { patchLead, upsertLead } from '../../leads/service.ts';
 import { isUuid, orgFromPath } from '../auth.ts';
@@ -8,7 +8,15 @@ import type { ApiContext } from '../context.ts';
 import { decodeCursor, encodeCursor, Page, PageQuery, pageLimit } from '../pagination.ts';
 import { ErrorBody, Lead, LeadParams, LeadWriteBody, OrgParams, toLead } from '../schemas.ts';
 
-const ListQuery = Type.Object({ email: Type.Optional(Type.String({ description: 'Only the lead with this email (case-insensitive).' })), ...PageQuery }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  {
+    email: Type.Optional(Type.String({ description: 'Only the lead with this email (case-insensitive).' })),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Leads whose email, name or company contains this text (case-insensitive).' })),
+    sync_status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('synced'), Type.Literal('error'), Type.Literal('not_synced')], { description: 'Only leads in this sync status.' })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody };
 
@@ -48,11 +56,15 @@ export function leadRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/leads',
-    { schema: { tags: ['leads'], summary: 'List leads, optionally by email', params: OrgParams, querystring: ListQuery, response: { 200: Page(Lead), ...errors } } },
+    { schema: { tags: ['leads'], summary: 'List leads: by email, by a search (q) in email, name and company, by sync status', params: OrgParams, querystring: ListQuery, response: { 200: Page(Lead), ...errors } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
+      // PostgreSQL text cannot hold NUL: such a search matches nothing a lead can hold, say so instead of failing.
+      if (request.query.q?.includes('\u0000')) throw validationFailed({ 'query.q': 'must not contain NUL characters' });
       const page = await listLeads(ctx.db, org.id, {
         email: request.query.email,
+        q: request.query.q,
+        syncStatus: request.query.sync_status,
         limit: pageLimit(request.query.limit),
         afterSeq: decodeCursor(request.query.cursor, isSeq),
       });

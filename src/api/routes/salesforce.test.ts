@@ -15,7 +15,9 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
 
   it('a new organization is not connected', async () => {
     const org = await world.api.createOrg('Fresh');
-    expect(await status(org)).toMatchObject({ status: 'not_connected', instance_url: null, username: null, salesforce_org_id: null, connected_at: null, last_error: null });
+    expect(await status(org)).toMatchObject({ status: 'not_connected', instance_url: null, username: null, salesforce_org_id: null, connected_at: null, disconnected_at: null, last_error: null });
+    const sync = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/sync`, { token: org.apiKey })).body;
+    expect(sync).toMatchObject({ pending: 0, paused_until: null, pause_reason: 'not_connected' });
   });
 
   it('the authorization URL uses PKCE S256, a state, and our callback', async () => {
@@ -242,7 +244,11 @@ describe(`Salesforce connection API against the sandbox (${engineName})`, () => 
     const refreshToken = (await storedConnection(world, org.id)).refresh!;
     const res = await world.api.call('POST', `/api/v1/orgs/${org.id}/integrations/salesforce/deauthorize`, { token: org.apiKey });
     expect(res.status).toBe(200);
-    expect(res.body.status).toBe('not_connected');
+    expect(res.body).toMatchObject({ status: 'not_connected', instance_url: null, username: null, salesforce_org_id: null, connected_at: null, disconnected_at: expect.any(String) });
+    expect(Date.now() - Date.parse(res.body.disconnected_at)).toBeLessThan(60_000);
+    expect(await status(org)).toEqual(res.body);
+    const sync = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/sync`, { token: org.apiKey })).body;
+    expect(sync).toMatchObject({ paused_until: null, pause_reason: 'not_connected' });
     // Revoked at Salesforce: the refresh token no longer buys an access token.
     const refreshed = await fetch(`${world.sandbox.url}/services/oauth2/token`, {
       method: 'POST',

@@ -15,6 +15,7 @@ const Status = Type.Object({
   username: Nullable(Type.String()),
   salesforce_org_id: Nullable(Type.String()),
   connected_at: Nullable(Type.String()),
+  disconnected_at: Nullable(Type.String({ description: 'when it was last deauthorized (null if never)' })),
   last_error: Nullable(Type.String()),
   auth_kind: Nullable(Type.String({ description: 'oauth (authorized by an admin) or client_credentials (your own connected app)' })),
   api_usage: Type.Union([Type.Object({ used: Type.Number(), max: Type.Number() }), Type.Null()]),
@@ -39,15 +40,18 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody 
 const base = '/api/v1/orgs/:org/integrations/salesforce';
 
 export function toStatus(row: ConnectionRow | undefined): Static<typeof Status> {
+  // Not connected: no identity is shown (the row keeps the last org's id, to know a different org connects later).
+  const shown = row && row.status !== 'not_connected' ? row : undefined;
   return {
     status: row?.status ?? 'not_connected',
-    instance_url: row?.instance_url ?? null,
-    username: row?.username ?? null,
-    salesforce_org_id: row?.salesforce_org_id ?? null,
-    connected_at: row?.connected_at ? row.connected_at.toISOString() : null,
+    instance_url: shown?.instance_url ?? null,
+    username: shown?.username ?? null,
+    salesforce_org_id: shown?.salesforce_org_id ?? null,
+    connected_at: shown?.connected_at ? shown.connected_at.toISOString() : null,
+    disconnected_at: row?.disconnected_at ? row.disconnected_at.toISOString() : null,
     last_error: row?.last_error ?? null,
     auth_kind: row?.auth_kind ?? null,
-    api_usage: row?.api_used != null && row.api_max != null ? { used: row.api_used, max: row.api_max } : null,
+    api_usage: shown?.api_used != null && shown.api_max != null ? { used: shown.api_used, max: shown.api_max } : null,
   };
 }
 

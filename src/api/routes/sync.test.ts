@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../../../test/helpers/database.ts';
 import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../../test/helpers/salesforce.ts';
 import { drain, engineDeps } from '../../../test/helpers/sync.ts';
+import { pullOnce } from '../../sync/pull.ts';
 
 describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
   let world: ConnectedWorld;
@@ -52,7 +53,47 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     ]));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_mapping');
-    expect(Object.keys(res.body.error.details.rows).sort()).toEqual(['mappings.lead.2', 'mappings.lead.3', 'mappings.lead.4']);
+    // 0-based indexes in the document as sent (it left the Email row out).
+    expect(res.body.error.details.rows).toEqual([
+      { object: 'lead', index: 1, reason: 'Lead has no field NoSuchField__c' },
+      { object: 'lead', index: 2, reason: expect.stringContaining('Lead.NumberOfEmployees is a number') },
+      { object: 'lead', index: 3, reason: 'Lead.LastModifiedDate is read-only' },
+    ]);
+    expect((await call('GET', '/integrations/salesforce/settings')).body).toEqual(before);
+  });
+
+  it('type compatibility is checked at save: a text field into NumberOfEmployees is refused with its index as sent', async () => {
+    const before = (await call('GET', '/integrations/salesforce/settings')).body;
+    const sent = doc([{ spara_field: 'first_name', salesforce_field: 'FirstName' }, { spara_field: 'city', salesforce_field: 'NumberOfEmployees' }], [
+      { spara_field: 'email', salesforce_field: 'Email' },
+      { spara_field: 'title', salesforce_field: 'Title' },
+      { spara_field: 'company', salesforce_field: 'Birthdate' },
+    ]);
+    const res = await call('PUT', '/integrations/salesforce/settings', sent);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_mapping', message: expect.stringContaining('mappings.lead[1]') });
+    expect(res.body.error.details.rows).toEqual([
+      { object: 'lead', index: 1, reason: 'Lead.NumberOfEmployees is a number; city is text' },
+      { object: 'contact', index: 2, reason: 'Contact.Birthdate is a date; company is text' },
+    ]);
+    expect((await call('GET', '/integrations/salesforce/settings')).body).toEqual(before);
+    // The Email row may not become if_empty.
+    const ifEmpty = await call('PUT', '/integrations/salesforce/settings', doc([{ spara_field: 'email', salesforce_field: 'Email', write_rule: 'if_empty' }]));
+    expect(ifEmpty.status).toBe(400);
+    expect(ifEmpty.body.error.details.rows).toEqual([{ object: 'lead', index: 0, reason: expect.stringContaining('always written') }]);
+  });
+
+  it('describe failing for another reason than authorization: 502, nothing saved unchecked', async () => {
+    const before = (await call('GET', '/integrations/salesforce/settings')).body;
+    world.api.salesforce.forOrg(org.id).forgetDescribes();
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: { path: 'describe' }, error: 'SERVER_UNAVAILABLE' }] });
+    try {
+      const res = await call('PUT', '/integrations/salesforce/settings', doc([{ spara_field: 'city', salesforce_field: 'NumberOfEmployees' }]));
+      expect(res.status).toBe(502);
+      expect(res.body.error).toMatchObject({ code: 'salesforce_error', message: expect.stringContaining('nothing was saved') });
+    } finally {
+      await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/faults');
+    }
     expect((await call('GET', '/integrations/salesforce/settings')).body).toEqual(before);
   });
 
@@ -120,8 +161,60 @@ describe(`settings, sync status, log, preview, retry (${engineName})`, () => {
     const lead = (await call('POST', '/leads', { fields: { email: 'later@example.com', first_name: 'L', city: 'Oslo' } })).body;
     await drain(deps, org.id);
     const res = await call('POST', '/integrations/salesforce/sync/backfill');
-    expect(res.body.requeued).toBeGreaterThan(0);
+    expect(res.status).toBe(202);
+    expect(res.body.queued).toBeGreaterThan(0);
     await drain(deps, org.id);
     expect((await call('GET', `/leads/${lead.id}`)).body.sync.status).toBe('synced');
+  });
+
+  it('stats: one bucket per hour, oldest first — pushed, pulled, failed, skipped, API calls — and errors by code', async () => {
+    const stats = await connectedOrg(world, 'Stats Co');
+    const as = () => stats;
+    const get = async (query = '') => call('GET', `/integrations/salesforce/sync/stats${query}`, undefined, as);
+    const sum = (buckets: any[], key: string) => buckets.reduce((n, b) => n + b[key], 0);
+    const before = (await get('?hours=3')).body;
+    expect(before.buckets).toHaveLength(3);
+    const starts = before.buckets.map((b: any) => Date.parse(b.start));
+    expect(starts[1] - starts[0]).toBe(3_600_000);
+    expect(starts[2] - starts[1]).toBe(3_600_000);
+    expect(starts[2]).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - starts[2]).toBeLessThan(3_600_000);
+
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/validation-rules/Lead', { name: 'stats', field: 'Title', condition: 'equals', value: 'StatsBad', message: 'Stats rule refused it' });
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/records/Contact', { LastName: 'Known', Email: 'stats.known@example.com' });
+    await call('PUT', '/integrations/salesforce/settings', doc([{ spara_field: 'title', salesforce_field: 'Title' }]), as);
+    for (const fields of [{ email: 'stats.a@example.com', title: 'ok' }, { email: 'stats.b@example.com', title: 'ok' }, { email: 'stats.bad@example.com', title: 'StatsBad' }, { email: 'stats.known@example.com' }]) {
+      expect((await call('POST', '/leads', { fields }, as)).status).toBe(201);
+    }
+    const counted = (await get('?hours=3')).body;
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    await drain(engineDeps(world), stats.id);
+    const salesforceCounted = (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).api_calls;
+    await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/validation-rules/Lead/stats');
+    // A Pull Rule run: the leads it creates or updates are `pulled`.
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/records/Lead', { LastName: 'Pulled', Company: 'P', Email: 'stats.pulled1@example.com', LeadSource: 'StatsPull' });
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/records/Lead', { LastName: 'Pulled', Company: 'P', Email: 'stats.pulled2@example.com', LeadSource: 'StatsPull' });
+    const rules = await world.api.call('PUT', `/api/v1/orgs/${stats.id}/integrations/salesforce/pull-rules`, { body: { rules: [{ name: 'Stats', object: 'Lead', filter: "LeadSource = 'StatsPull'", enabled: true, interval_minutes: 60 }] } });
+    const started = await world.api.call('POST', `/api/v1/orgs/${stats.id}/integrations/salesforce/pull-rules/${rules.body.rules[0].id}/run`, {});
+    expect(started.status).toBe(202);
+    await sandboxControl(world.sandbox, 'POST', '/__sandbox/stats/reset');
+    await pullOnce({ ...engineDeps(world), workerId: 'stats-pull' }, started.body.run_id);
+    const pullCounted = (await sandboxControl(world.sandbox, 'GET', '/__sandbox/stats')).api_calls;
+    expect((await world.api.call('GET', `/api/v1/orgs/${stats.id}/integrations/salesforce/pull-runs/${started.body.run_id}`)).body).toMatchObject({ status: 'succeeded', created: 2 });
+
+    const after = (await get('?hours=3')).body;
+    expect(sum(after.buckets, 'pushed') - sum(counted.buckets, 'pushed')).toBe(2);
+    expect(sum(after.buckets, 'failed') - sum(counted.buckets, 'failed')).toBe(1);
+    expect(sum(after.buckets, 'skipped') - sum(counted.buckets, 'skipped')).toBe(1); // the Lead held back beside the Contact
+    expect(sum(after.buckets, 'pulled') - sum(counted.buckets, 'pulled')).toBe(2);
+    // Every REST call the push and the pull made, as Salesforce itself counted them.
+    expect(salesforceCounted).toBeGreaterThan(0);
+    expect(sum(after.buckets, 'api_calls') - sum(counted.buckets, 'api_calls')).toBe(salesforceCounted + pullCounted);
+    expect(after.errors_by_code).toEqual([{ code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', count: 1, example_message: 'Stats rule refused it' }]);
+
+    expect((await get()).body.buckets).toHaveLength(24);
+    for (const bad of ['?hours=0', '?hours=169', '?hours=abc', '?hours=1.5', '?days=1']) expect((await get(bad)).status, bad).toBe(400);
+    // Another organization's figures are its own.
+    expect(sum((await call('GET', '/integrations/salesforce/sync/stats?hours=3', undefined, () => org)).body.buckets, 'pulled')).toBe(0);
   });
 });

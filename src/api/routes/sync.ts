@@ -3,7 +3,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError, notFound, validationFailed } from '../../errors.ts';
 import { getLead } from '../../db/leads.ts';
 import { getConnection } from '../../db/salesforce-connections.ts';
-import { listLog, orgSyncStatus, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
+import { listLog, requeueLeads, saveSettingsDocument } from '../../db/sync.ts';
+import { errorsByCode, hourlyStats } from '../../db/sync-stats.ts';
+import { syncStatus } from '../../sync/status.ts';
 import { orgDataModel } from '../../leads/service.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode } from '../../salesforce/client.ts';
 import { loadSettings, readAndPlan } from '../../sync/engine.ts';
@@ -38,8 +40,8 @@ const SyncStatus = Type.Object({
   in_flight: Type.Number(),
   errors: Type.Number(),
   last_run_at: Type.Union([Type.String(), Type.Null()]),
-  paused_until: Type.Union([Type.String(), Type.Null()]),
-  pause_reason: Type.Union([Type.String(), Type.Null()]),
+  paused_until: Type.Union([Type.String(), Type.Null()], { description: 'end of a timed pause (api_budget, request_limit); null otherwise' }),
+  pause_reason: Type.Union([Type.Literal('api_budget'), Type.Literal('request_limit'), Type.Literal('reconnection_required'), Type.Literal('not_connected'), Type.Null()]),
   api_usage: Type.Union([Type.Object({ used: Type.Number(), max: Type.Number() }), Type.Null()]),
 });
 const LogQuery = Type.Object({ lead_id: Type.Optional(Type.String()), status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('error'), Type.Literal('retrying')])), ...PageQuery }, { additionalProperties: false });
@@ -53,6 +55,12 @@ const LogItem = Type.Object({
   error_code: Type.Union([Type.String(), Type.Null()]),
   message: Type.Union([Type.String(), Type.Null()]),
   at: Type.String(),
+});
+const StatsQuery = Type.Object({ hours: Type.Optional(Type.String({ description: 'Hours back, the current one included: 1 to 168 (default 24).' })) }, { additionalProperties: false });
+const MAX_STATS_HOURS = 168;
+const Stats = Type.Object({
+  buckets: Type.Array(Type.Object({ start: Type.String(), pushed: Type.Number(), pulled: Type.Number(), failed: Type.Number(), skipped: Type.Number(), api_calls: Type.Number() })),
+  errors_by_code: Type.Array(Type.Object({ code: Type.String(), count: Type.Number(), example_message: Type.Union([Type.String(), Type.Null()]) })),
 });
 const PreviewParams = Type.Object({ org: Type.String(), lead: Type.String() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody };
@@ -79,14 +87,21 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
         try {
           for (const object of PUSH_OBJECTS) describe[object] = await client.describeFields(object === 'lead' ? 'Lead' : 'Contact');
         } catch (error) {
-          // Salesforce unreachable or authorization lost: the LeadSync-side checks still apply.
-          if (!(error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected)) request.log.warn({ err: error }, 'describe failed during settings check');
+          // Authorization lost meanwhile: saved like any not-connected organization (LeadSync-side checks only).
+          if (!(error instanceof SalesforceReconnectionRequired || error instanceof SalesforceNotConnected)) {
+            // Connected but Salesforce could not describe: never store rows unchecked. Nothing is saved; try again.
+            request.log.warn({ err: error }, 'describe failed during settings check');
+            const code = salesforceErrorCode(error) ?? 'no answer';
+            throw new AppError(502, 'salesforce_error', `Salesforce could not describe Lead and Contact to check the mappings (${code}); nothing was saved. Try again in a moment.`);
+          }
+          for (const object of PUSH_OBJECTS) delete describe[object];
         }
       }
-      const problems = settingsProblems(doc, await orgDataModel(ctx.db, org.id), describe);
+      const problems = settingsProblems(doc, await orgDataModel(ctx.db, org.id), describe, request.body);
       if (Object.keys(problems.validation).length > 0) throw validationFailed(problems.validation);
-      if (Object.keys(problems.mapping).length > 0) {
-        throw new AppError(400, 'invalid_mapping', `Some mapping rows cannot be written: ${Object.entries(problems.mapping).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, { rows: problems.mapping });
+      if (problems.mapping.length > 0) {
+        const list = problems.mapping.map((p) => `mappings.${p.object}[${p.index}]: ${p.reason}`).join('; ');
+        throw new AppError(400, 'invalid_mapping', `Some mapping rows cannot be written: ${list}.`, { rows: problems.mapping });
       }
       // A row saved again after checking against describe is no longer flagged.
       for (const object of PUSH_OBJECTS) if (describe[object]) for (const row of doc.mappings[object]) delete row.flagged;
@@ -100,17 +115,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { tags: ['salesforce'], summary: 'Queue, errors, last run and API usage', params: OrgParams, response: { 200: SyncStatus, ...errors } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      const s = await orgSyncStatus(ctx.db, org.id);
-      const c = await getConnection(ctx.db, org.id);
-      return {
-        pending: s.pending,
-        in_flight: s.in_flight,
-        errors: s.errors,
-        last_run_at: s.last_run_at ? s.last_run_at.toISOString() : null,
-        paused_until: s.paused_until && s.paused_until > new Date() ? s.paused_until.toISOString() : null,
-        pause_reason: s.paused_until && s.paused_until > new Date() ? s.pause_reason : null,
-        api_usage: c?.api_used != null && c.api_max != null ? { used: c.api_used, max: c.api_max } : null,
-      };
+      return syncStatus(ctx.db, org.id);
     },
   );
 
@@ -149,6 +154,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
             action: p.action === 'skip' ? 'none' : p.action,
             changes: p.changes,
             reason: p.reason ?? null,
+            // A create held back by "one person, one Salesforce record": exists_as_contact | exists_as_lead.
+            reason_code: p.heldBack?.reason ?? null,
             error: p.error ?? null,
           })),
           salesforce_data: batch.enrichment.get(lead.id) ?? null,
@@ -164,12 +171,31 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: Static<typeof OrgParams> }>(
-    `${base}/sync/backfill`,
-    { schema: { tags: ['salesforce'], summary: 'Re-queue every lead (a mapping added later applies to existing leads)', params: OrgParams, response: { 200: Type.Object({ requeued: Type.Number() }), ...errors } } },
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof StatsQuery> }>(
+    `${base}/sync/stats`,
+    { schema: { tags: ['salesforce'], summary: 'Sync Health: pushed, pulled, failed, skipped and API calls per hour, oldest first; errors by code', params: OrgParams, querystring: StatsQuery, response: { 200: Stats, ...errors } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      return { requeued: await requeueLeads(ctx.db, org.id, 'all') };
+      const raw = request.query.hours;
+      if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_STATS_HOURS)) throw validationFailed({ 'query.hours': `must be a whole number from 1 to ${MAX_STATS_HOURS}` });
+      const hours = raw === undefined ? 24 : Number(raw);
+      return { buckets: await hourlyStats(ctx.db, org.id, hours), errors_by_code: await errorsByCode(ctx.db, org.id, hours) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof OrgParams> }>(
+    `${base}/sync/backfill`,
+    {
+      schema: {
+        tags: ['salesforce'],
+        summary: 'Queue every lead for push (a mapping added later applies to existing leads); progress is `pending` going to 0',
+        params: OrgParams,
+        response: { 202: Type.Object({ queued: Type.Number() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const org = await orgFromPath(ctx, request, request.params.org);
+      return reply.code(202).send({ queued: await requeueLeads(ctx.db, org.id, 'all') });
     },
   );
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError, notFound, validationFailed } from '../../errors.ts';
 import { getLead } from '../../db/leads.ts';
-import { deleteWorkflow, getWorkflow, insertWorkflow, listOutbox, listRuns, listWorkflows, type WorkflowRow } from '../../db/workflows.ts';
+import { deleteWorkflow, getWorkflow, insertWorkflow, listOutbox, listRuns, listWorkflows, updateWorkflow, type WorkflowRow } from '../../db/workflows.ts';
 import { orgDataModel } from '../../leads/service.ts';
 import { CONDITION_OPS } from '../../workflows/conditions.ts';
 import { parseTemplate, renderTemplate, TemplateError } from '../../workflows/templates.ts';
@@ -130,6 +130,19 @@ export function workflowRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (!workflow) throw notFound('Workflow');
     return workflow;
   };
+
+  app.put<{ Params: Static<typeof WorkflowParams>; Body: WorkflowBody }>(
+    '/api/v1/orgs/:org/workflows/:id',
+    { schema: { tags: ['workflows'], summary: 'Replace a workflow (its id, signing secret and runs are kept)', params: WorkflowParams, body: WorkflowBody, response: { 200: Workflow, ...errors } } },
+    async (request) => {
+      const existing = await load(request);
+      await checkWorkflow(ctx, existing.org_id, request.body);
+      const { name, trigger, conditions, actions, enabled } = request.body;
+      const row = await updateWorkflow(ctx.db, existing.org_id, existing.id, { name, trigger, conditions: conditions ?? { all: [] }, actions, enabled });
+      if (!row) throw notFound('Workflow');
+      return toWorkflow(row);
+    },
+  );
 
   app.get<{ Params: Static<typeof WorkflowParams> }>(
     '/api/v1/orgs/:org/workflows/:id',

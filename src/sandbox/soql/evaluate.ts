@@ -130,7 +130,7 @@ function bindCondition(c: Condition, ctx: BindContext): Bound {
   const fieldErr = (msg: string) => queryError('INVALID_FIELD', soql, msg, c.path);
   const opErr = () =>
     queryError('INVALID_QUERY_FILTER_OPERATOR', soql, `invalid operator on ${SOAP_TYPE[kind]} field`, c.path);
-  if (path.field.type === 'textarea' && path.field.length > 255) {
+  if ((path.field.type === 'textarea' && path.field.length > 255) || path.field.type === 'address') {
     throw fieldErr(`field '${path.field.name}' can not be filtered in a query call`);
   }
   if ((c.operator === 'LIKE' || c.operator === 'INCLUDES' || c.operator === 'EXCLUDES') && kind !== 'text') throw opErr();

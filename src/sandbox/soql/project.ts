@@ -5,6 +5,7 @@ import type { QueryableStore, SRecord } from '../interfaces.ts';
 import { follow, nameObjectValue } from './fields.ts';
 import type { FieldInfo, RelStep, ResolvedPath } from './fields.ts';
 import { formatDateTime, storedTime } from './literals.ts';
+import { compoundValue } from '../schema.ts';
 import { fastGetter, kindOf, normalize } from './evaluate.ts';
 
 type Entry = { kind: 'field'; field: FieldInfo } | { kind: 'rel'; step: RelStep; node: Node };
@@ -16,8 +17,11 @@ interface Node {
 /** How a stored value is rendered in REST JSON (datetimes as `...000+0000`, booleans never null). */
 function render(field: FieldInfo, v: unknown): unknown {
   if (field.type === 'boolean') return v === true || v === 'true';
+  if (field.type === 'address') return v ?? null;
   if (v === undefined || v === '') return null;
   if (field.type === 'datetime' && typeof v === 'string') {
+    // Already in Salesforce's wire form (how the store keeps datetimes): nothing to do.
+    if (v.length === 28 && v[10] === 'T' && v[19] === '.' && v.endsWith('+0000')) return v;
     const ms = storedTime(v);
     return ms === null ? v : formatDateTime(ms);
   }
@@ -55,7 +59,8 @@ export function projector(
     for (const e of node.entries) {
       if (e.kind === 'field') {
         const name = e.field.name;
-        const raw = asName ? nameObjectValue(rec, type, name) : name === 'IsDeleted' ? rec.IsDeleted === true : rec[name];
+        const components = (e.field as { components?: Record<string, string> }).components;
+        const raw = asName ? nameObjectValue(rec, type, name) : name === 'IsDeleted' ? rec.IsDeleted === true : components ? compoundValue(rec, components) : rec[name];
         out[name] = render(e.field, raw);
       } else {
         const parent = follow(store, rec, e.step);

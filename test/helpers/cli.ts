@@ -1,9 +1,9 @@
-/** `leadsync` commands run as real processes, as a person or a deployment runs them. */
+/** Runs the real `leadsync` bin as a person would, and waits for what it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
-// The CLI tests choose their engine themselves; a DATABASE_URL from the CI pass must not leak in.
+// The CLI tests exercise the embedded engine; a DATABASE_URL from the CI pass must not leak in.
 export const CLI_ENV = { ...process.env, DATABASE_URL: '', LEADSYNC_STAFF_TOKEN: '', LOG_LEVEL: 'warn' };
 
 export interface Run {
@@ -19,6 +19,13 @@ export function run(args: string[], env: Record<string, string | undefined> = {}
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** Runs a command to its end: exit code and everything it printed. */
+export async function runToEnd(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; output: string }> {
+  const r = run(args, env);
+  const code = await r.exited;
+  return { code, output: r.output() };
 }
 
 export async function waitFor(r: Run, pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {

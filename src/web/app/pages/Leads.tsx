@@ -1,0 +1,118 @@
+/** Leads: search, a sync-status filter, pages beyond the first, rows that open the lead; refreshes itself while leads wait. */
+import { useState } from 'preact/hooks';
+import { useLocation, useRoute } from 'preact-iso';
+import { api, ApiError, ok, type Lead, type LeadList } from '../api/client';
+import { searchLeads } from '../api/pending';
+import { Page } from '../components/Page';
+import { Card, ErrorNotice, Loading, Notice, SyncBadge, TableWrap } from '../components/ui';
+import { useLoad, usePoll } from '../hooks';
+import { paths } from '../session';
+
+const PAGE = 25;
+export const leadName = (lead: Lead) => [lead.fields.first_name, lead.fields.last_name].filter(Boolean).join(' ');
+const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+export function Leads() {
+  const { params } = useRoute();
+  const org = params.org;
+  const { route } = useLocation();
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState('');
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  // Search and the status filter need `?q=` / `?sync_status=`; a server without them answers 400 and the list says so.
+  const [searchMissing, setSearchMissing] = useState(false);
+  const list = useLoad(async (): Promise<LeadList> => {
+    if (!q && !status) return ok(api.GET('/api/v1/orgs/{org}/leads', { params: { path: { org }, query: { limit: String(PAGE), ...(cursor ? { cursor } : {}) } } }));
+    try {
+      const found = await searchLeads(org, { q: q || undefined, sync_status: status || undefined, cursor, limit: PAGE });
+      setSearchMissing(false);
+      return found;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.code === 'validation_failed' && /\b(q|sync_status)\b/.test(JSON.stringify(e.details ?? {}))) {
+        setSearchMissing(true);
+        // The one search this server has: an exact email.
+        if (q.includes('@') && !status) return ok(api.GET('/api/v1/orgs/{org}/leads', { params: { path: { org }, query: { email: q } } }));
+        return { items: [], next_cursor: null };
+      }
+      throw e;
+    }
+  }, [org, q, status, cursor]);
+  const waiting = !!list.data?.items.some((l) => l.sync.status === 'pending');
+  // Quick while leads wait for Salesforce; slower otherwise, so new leads still appear.
+  usePoll(list.reload, waiting ? 1500 : 5000, true);
+  const filter = (change: () => void) => {
+    change();
+    setCursors([undefined]);
+  };
+  return (
+    <Page title="Leads" lead="Everyone your agents talk to, and whether Salesforce has them.">
+      <Card>
+        <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+          <div>
+            <label for="lead-q">Search</label>
+            <input id="lead-q" type="search" placeholder="Email, name or company" value={q} onInput={(e) => filter(() => setQ(e.currentTarget.value.trim()))} />
+          </div>
+          <div>
+            <label for="lead-status">Sync status</label>
+            <select id="lead-status" value={status} onChange={(e) => filter(() => setStatus(e.currentTarget.value))}>
+              <option value="">All</option>
+              <option value="pending">Pending</option>
+              <option value="synced">Synced</option>
+              <option value="error">Error</option>
+              <option value="not_synced">Not synced</option>
+            </select>
+          </div>
+        </form>
+        {searchMissing && (
+          <Notice kind="warning">This LeadSync does not search by name or company or filter by sync status yet; it finds a lead by its exact email.</Notice>
+        )}
+        <ErrorNotice error={list.error} />
+        {!list.data && !list.error && <Loading what="Loading leads" />}
+        {list.data && (
+          <>
+            <TableWrap label="Leads">
+              <table class="leads clickable" id="leads">
+                <thead>
+                  <tr>
+                    <th scope="col">Email</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Company</th>
+                    <th scope="col">Sales rep</th>
+                    <th scope="col">Sync</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.data.items.map((lead) => (
+                    <tr key={lead.id} onClick={(e) => !(e.target as Element).closest("a") && route(paths.lead(org, lead.id))}>
+                      <td>
+                        <a href={paths.lead(org, lead.id)}>{text(lead.fields.email) || <span class="muted">(no email)</span>}</a>
+                      </td>
+                      <td>{leadName(lead)}</td>
+                      <td>{text(lead.fields.company)}</td>
+                      <td>{text(lead.fields.salesforce_assigned_sales_rep_name)}</td>
+                      <td>
+                        <SyncBadge status={lead.sync.status} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+            {list.data.items.length === 0 && <p class="muted">No leads{q || status ? ' match' : ' yet'}.</p>}
+            <div class="pager">
+              <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+                Previous page
+              </button>
+              <span class="muted">Page {cursors.length}</span>
+              <button type="button" disabled={!list.data.next_cursor} onClick={() => setCursors([...cursors, list.data!.next_cursor ?? undefined])}>
+                Next page
+              </button>
+              {waiting && <span class="muted small">Refreshing while leads are pending…</span>}
+            </div>
+          </>
+        )}
+      </Card>
+    </Page>
+  );
+}
