@@ -46,7 +46,14 @@ export function mappedFields(rows: ReadonlyArray<{ salesforce_field: string; fla
   return rows.filter((r) => !r.flagged).map((r) => describe.get(r.salesforce_field.toLowerCase())?.name).filter((n): n is string => n !== undefined);
 }
 
-async function run(client: OrgClient, queries: readonly string[]): Promise<SfRecord[]> {
+export interface ReadOptions {
+  /** Send the queries as one Composite request (one API call) instead of one call each. */
+  composite?: boolean;
+  maxChars?: number;
+}
+
+async function run(client: OrgClient, queries: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  if (options.composite) return (await client.queries<SfRecord>(queries)).flat();
   const out: SfRecord[] = [];
   for (const q of queries) out.push(...(await client.query<SfRecord>(q)));
   return out;
@@ -69,16 +76,16 @@ export function accountQueries(names: readonly string[], maxChars?: number): str
   return inListQueries(names, where(ACCOUNT_SELECT, 'Account', 'Name'), maxChars);
 }
 
-export async function fetchLeads(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[]): Promise<SfRecord[]> {
-  return dedupe(await run(client, recordQueries('Lead', select, ids, emails)));
+export async function fetchLeads(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  return dedupe(await run(client, recordQueries('Lead', select, ids, emails, options.maxChars), options));
 }
 
-export async function fetchContacts(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[]): Promise<SfRecord[]> {
-  return dedupe(await run(client, recordQueries('Contact', select, ids, emails)));
+export async function fetchContacts(client: OrgClient, select: readonly string[], ids: readonly string[], emails: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  return dedupe(await run(client, recordQueries('Contact', select, ids, emails, options.maxChars), options));
 }
 
-export async function fetchAccountsByName(client: OrgClient, names: readonly string[]): Promise<SfRecord[]> {
-  return dedupe(await run(client, accountQueries(names)));
+export async function fetchAccountsByName(client: OrgClient, names: readonly string[], options: ReadOptions = {}): Promise<SfRecord[]> {
+  return dedupe(await run(client, accountQueries(names, options.maxChars), options));
 }
 
 /** IN lists of queries sent in a composite's body: far longer than a query URL allows (SOQL's own limit is 100,000 characters). */
@@ -108,11 +115,9 @@ export interface BatchReads {
  */
 export async function readBatch(client: OrgClient, spec: BatchReadSpec): Promise<BatchReads> {
   const families: Array<[keyof BatchReads, string[]]> = [
-    ['leads', inListQueries(spec.leadIds, where(spec.leadSelect, 'Lead', 'Id'), BODY_QUERY_CHARS)],
-    ['leads', inListQueries(spec.emails, where(spec.leadSelect, 'Lead', 'Email'), BODY_QUERY_CHARS)],
-    ['contacts', inListQueries(spec.contactIds, where(spec.contactSelect, 'Contact', 'Id'), BODY_QUERY_CHARS)],
-    ['contacts', inListQueries(spec.emails, where(spec.contactSelect, 'Contact', 'Email'), BODY_QUERY_CHARS)],
-    ['accounts', inListQueries(spec.companies, where(ACCOUNT_SELECT, 'Account', 'Name'), BODY_QUERY_CHARS)],
+    ['leads', recordQueries('Lead', spec.leadSelect, spec.leadIds, spec.emails, BODY_QUERY_CHARS)],
+    ['contacts', recordQueries('Contact', spec.contactSelect, spec.contactIds, spec.emails, BODY_QUERY_CHARS)],
+    ['accounts', accountQueries(spec.companies, BODY_QUERY_CHARS)],
   ];
   const tags = families.flatMap(([family, queries]) => queries.map(() => family));
   const answers = await client.queries<SfRecord>(families.flatMap(([, queries]) => queries));

@@ -2,7 +2,7 @@
  * Serves the web UI built by Vite (dist/web; `npm run build:web`, run by `npm install` and `npm start`).
  * The app routes in the browser, so every UI path gets its index.html (the SPA fallback) and the
  * app shows its own "not found" page for paths it does not know. API, OAuth and operations paths
- * keep the API's JSON 404. The app talks to the server only through the public API.
+ * keep the API's JSON 404, and so does /ui/ (the old UI's prefix) but for the server pages' stylesheet. The app talks to the server only through the public API.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -53,6 +53,11 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) => {
     if (!existsSync(WEB_DIST + 'favicon.svg')) return reply.callNotFound();
     return uiHeaders(reply).type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(await readFile(WEB_DIST + 'favicon.svg'));
+  });
+  // The stylesheet of the pages the server renders itself (the OAuth callback's error page).
+  app.get('/ui/app.css', { schema: { hide: true } }, async (_request, reply) => {
+    if (!existsSync(WEB_DIST + 'ui/app.css')) return reply.callNotFound();
+    return reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(WEB_DIST + 'ui/app.css'));
   });
   app.get('/', { schema: { hide: true } }, index);
   app.get('/*', { schema: { hide: true } }, index);

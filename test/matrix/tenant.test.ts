@@ -47,6 +47,8 @@ const EXPECTED: Record<string, Expectation> = {
   // The web UI: every page path gets the app (it signs in through the API); its files need no token.
   'GET /*': { status: 200, path: (f) => `/orgs/${f.main.id}/leads` },
   'GET /favicon.svg': { status: 200 },
+  // The OAuth callback's error page's stylesheet.
+  'GET /ui/app.css': { status: 200 },
   'GET /assets/*': { status: 200 },
   'GET /healthz': { status: 200 },
   'GET /readyz': { status: 200 },
