@@ -39,10 +39,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const POINTS = {
-  'before the write': { method: 'GET', path: '/query' },
-  'after the write, before it is recorded': { method: 'POST', path: '/composite/sobjects' },
-} as const;
+// A batch makes two composite calls: its reads (matching), then its writes (with the read-back).
+// Holding the first is "before the write"; letting the first through and holding the second is
+// "after the write": the sandbox commits it once the held time is over, with nobody listening.
+const COMPOSITE = { method: 'POST', path: '/composite$' };
+const POINTS = { 'before the write': 1, 'after the write, before it is recorded': 2 } as const;
 type Point = keyof typeof POINTS;
 const HOLD_MS = 3000;
 const LEADS = 12;
@@ -61,17 +62,27 @@ async function prepareOrg(call: Call, sandbox: Sandbox, org: { id: string; apiKe
   expect(settings.status).toBe(200);
 }
 
-/** Creates leads while the sandbox holds the first request of `point`; resolves once a batch is held there. */
+/** Creates leads and resolves once their batch is held in its `point`th composite call. */
 async function holdBatch(call: Call, sandbox: Sandbox, org: { id: string; apiKey: string }, point: Point, tag: string): Promise<string[]> {
+  // Before the write, every composite is held (another push loop's batch too); after it, one at a time.
+  const hold = async (ms: number, count: number) => sandboxControl(sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: COMPOSITE, error: 'LATENCY', latency_ms: ms, count }] });
+  // A request has arrived at the held point once the fault's count went down.
+  const arrived = (count: number) =>
+    eventually(async () => ((await sandboxControl(sandbox, 'GET', '/__sandbox/faults')).faults[0]?.count ?? 0) < count || undefined, 30_000, 'the batch to reach the held request', 20);
   await sandboxControl(sandbox, 'DELETE', '/__sandbox/faults');
-  await sandboxControl(sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: POINTS[point], error: 'LATENCY', latency_ms: HOLD_MS, count: 1 }] });
+  const first = POINTS[point] === 1 ? 100 : 1;
+  await hold(POINTS[point] === 1 ? HOLD_MS : 1500, first);
   const emails = Array.from({ length: LEADS }, (_, i) => `${tag}-${i}@crash.example.com`);
   for (const email of emails) {
     const res = await call('POST', `/api/v1/orgs/${org.id}/leads`, { token: org.apiKey, body: { fields: { email, last_name: 'One', company: 'Crash Co' } } });
     expect(res.status).toBe(201);
   }
-  // The fault is used up once the request it holds has arrived.
-  await eventually(async () => ((await sandboxControl(sandbox, 'GET', '/__sandbox/faults')).faults.length === 0 ? true : undefined), 30_000, 'the batch to reach the held request');
+  await arrived(first);
+  if (POINTS[point] === 2) {
+    // The reads are held a moment: time to hold the writes that follow them.
+    await hold(HOLD_MS, 1);
+    await arrived(1);
+  }
   return emails;
 }
 
@@ -132,8 +143,9 @@ describe('crash recovery: kill -9 mid-batch, then exactly once', () => {
       SALESFORCE_CLIENT_ID: sandbox.clientId,
       SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
       SALESFORCE_LOGIN_URL: sandbox.url,
-      LEADSYNC_SYNC_DEBOUNCE_MS: '50',
-      LEADSYNC_SYNC_BATCH_LINGER_MS: '50',
+      // The leads of a case arrive within a second: one batch.
+      LEADSYNC_SYNC_DEBOUNCE_MS: '200',
+      LEADSYNC_SYNC_BATCH_LINGER_MS: '1500',
       LEADSYNC_SYNC_LEASE_SECONDS: '4',
     };
   });
@@ -162,6 +174,7 @@ describe('crash recovery: kill -9 mid-batch, then exactly once', () => {
           const committed = await recordsFor(sandbox, emails);
           if (point === 'before the write') expect(committed).toBe(0);
           else expect(committed).toBeGreaterThan(0);
+          await sandboxControl(sandbox, 'DELETE', '/__sandbox/faults');
           // The lock of the killed process is taken over; the same data directory, the same key.
           second = start();
           const again = (await waitFor(second, /Web UI:\s+(http:\/\/\S+?)\/\s/))[1];
@@ -175,7 +188,8 @@ describe('crash recovery: kill -9 mid-batch, then exactly once', () => {
             await second.exited;
           }
         }
-      });
+        // Two starts of the embedded engine on a busy machine.
+      }, 240_000);
     }
   });
 
@@ -227,10 +241,11 @@ describe('crash recovery: kill -9 mid-batch, then exactly once', () => {
         const committed = await recordsFor(sandbox, emails);
         if (point === 'before the write') expect(committed).toBe(0);
         else expect(committed).toBeGreaterThan(0);
+        await sandboxControl(sandbox, 'DELETE', '/__sandbox/faults');
         workers[index] = run(['worker'], env);
         await updateAndDrain(call, org, emails);
         await expectExactlyOnce(sandbox, emails);
-      });
+      }, 180_000);
     }
   });
 });
