@@ -23,7 +23,6 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import jsforce from 'jsforce';
-import pg from 'pg';
 import { loadConfig, type Config } from '../src/config/config.ts';
 import type { Database } from '../src/db/engine.ts';
 import { openDatabase } from '../src/db/open.ts';
@@ -34,6 +33,7 @@ import { SalesforceClients } from '../src/salesforce/client.ts';
 import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/server.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
+import { postgresAvailable, withScratchDatabase } from './postgres.ts';
 import { syncOnce } from '../src/sync/engine.ts';
 import { claimTurns } from '../src/sync/queue.ts';
 import { normalizeSettings } from '../src/sync/settings.ts';
@@ -309,33 +309,6 @@ async function runBaseline(sb: Sandbox, latencyMs = 0, leads = BASELINE_LEADS): 
   const stats = await control(sb, 'GET', '/__sandbox/stats');
   await setLatency(sb, 0);
   return { seconds, calls: stats.api_calls, leads };
-}
-
-async function postgresAvailable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `fn` with the URL of a fresh database on the PostgreSQL server, dropped afterwards. */
-async function withScratchDatabase<T>(serverUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `leadsync_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
 }
 
 /** Part 2: N `leadsync worker` processes, 50 ms latency per Salesforce call. Returns seconds to drain. */

@@ -74,10 +74,16 @@ try {
   await waitFor(async () => (await call('GET', '/integrations/salesforce/sync')).body.pending === 0, 'the pushes');
   await call('PATCH', `/leads/${ids[0]}`, { fields: { title: 'Head of Automation' } });
   await waitFor(async () => (await call('GET', '/outbox')).body.items.length > 0, 'the workflow email');
+  await waitFor(async () => (await call('GET', '/integrations/salesforce/sync')).body.pending === 0, 'the pushes after the update');
   // One lead still waiting, for the list's "Pending".
   await sandboxControl(world.sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: { path: 'composite' }, error: 'LATENCY', latency_ms: 600_000, count: 1 }] });
   await call('POST', '/leads', { fields: { email: 'new@arrival.example', first_name: 'Nia', last_name: 'Newton', company: 'Fresh Start Ltd' } });
   const workflows = (await call('GET', '/workflows')).body.items;
+  // A Pull Rule (staff) and one finished run.
+  const staffCall = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}/integrations/salesforce${path}`, { body });
+  const rules = (await staffCall('PUT', '/pull-rules', { rules: [{ name: 'Web leads', object: 'Lead', filter: "LeadSource = 'Web'", enabled: true, interval_minutes: 60 }, { name: 'Partner contacts', object: 'Contact', filter: "LeadSource = 'Partner'", enabled: false, interval_minutes: 1440 }] })).body.rules;
+  const run = (await staffCall('POST', `/pull-rules/${rules[0].id}/run`)).body;
+  await waitFor(async () => (await staffCall('GET', `/pull-runs/${run.run_id}`)).body.status !== 'running', 'the pull run');
 
   const pages: [string, string, (p: Page) => Promise<void>][] = [
     ['settings', `/orgs/${org.id}/settings/integrations/salesforce`, async (p) => void (await p.getByRole('tab', { name: 'Leads' }).click())],
@@ -107,7 +113,7 @@ try {
     const staffPage = await staff.newPage();
     await staffPage.goto(`${world.url}/orgs/${org.id}/pull-rules`);
     await signInWith(staffPage, world.api.staffToken);
-    await staffPage.getByRole('heading', { level: 1 }).waitFor();
+    await staffPage.getByRole('region', { name: 'Past pull runs' }).waitFor();
     await staffPage.screenshot({ path: `${OUT}pull-rules-${width}.png`, fullPage: true });
     await staffPage.goto(`${world.url}/`);
     await staffPage.getByRole('heading', { level: 1, name: 'Organizations' }).waitFor();

@@ -71,6 +71,8 @@ function objectsOf(state: SandboxState, path: string, body: unknown, query: Reco
     if (Array.isArray(records)) return records.map((r) => r?.attributes?.type ?? '');
     return (query.ids ?? '').split(',').map((id) => state.store.objectForId(normalizeId(id) ?? id)?.name ?? '');
   }
+  const ingestObject = (body as { object?: unknown } | undefined)?.object;
+  if (path.startsWith('/jobs/ingest') && typeof ingestObject === 'string') return [ingestObject];
   const soql = query.q ?? (body as { query?: string } | undefined)?.query;
   const from = soql ? /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql) : null;
   return from ? [from[1]] : [];

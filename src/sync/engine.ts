@@ -225,7 +225,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
   for (const lead of leads) {
     const plan = ctx.plans.get(lead.id)!;
     // A periodic refresh reads Account and Owner data; it never writes to Salesforce.
-    if (refreshOnly.has(lead.id)) plan.objects = plan.objects.map((p) => ({ ...p, action: 'none', changes: {}, error: undefined, reason: 'refresh of Salesforce data only' }));
+    if (refreshOnly.has(lead.id)) plan.objects = plan.objects.map((p) => ({ ...p, action: 'none', changes: {}, error: undefined, heldBack: undefined, reason: 'refresh of Salesforce data only' }));
     const outcome = outcomes.get(lead.id)!;
     if (plan.leadRecord) outcome.ids.lead = plan.leadRecord.Id;
     if (plan.contactRecord) outcome.ids.contact = plan.contactRecord.Id;

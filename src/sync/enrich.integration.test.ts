@@ -229,4 +229,22 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}?fields=Title`, { headers });
     expect((await res.json()).Title).toBe('Edited in Salesforce');
   });
+
+  it('a refresh of a lead whose create is held back (exists_as_contact) logs no skip again', async () => {
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'K', Email: 'held.refresh@example.com', OwnerId: sam });
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [], contact: [] },
+    });
+    const l = await pushLead({ email: 'held.refresh@example.com' });
+    const skips = async () => ((await call('GET', `/integrations/salesforce/sync/log?lead_id=${l.id}`)).body.items as any[]).filter((e) => e.operation === 'skip');
+    expect(await skips()).toEqual([expect.objectContaining({ object: 'Lead', error_code: 'exists_as_contact' })]);
+    expect(l.sync.status).toBe('not_synced');
+    await world.api.database.db.query(`update leads set enriched_at = now() - interval '25 hours' where id = $1`, [l.id]);
+    const { queueEnrichmentRefresh } = await import('./engine.ts');
+    expect(await queueEnrichmentRefresh(deps)).toBe(1);
+    await drain(deps, org.id);
+    expect(await skips()).toHaveLength(1);
+    expect((await call('GET', `/leads/${l.id}`)).body).toMatchObject({ sync: { status: 'not_synced' }, fields: { salesforce_assigned_sales_rep_id: sam } });
+  });
 });

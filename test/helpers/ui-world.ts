@@ -1,11 +1,12 @@
 /**
- * Everything the browser tests and `npm run screenshots` drive: LeadSync's API and UI, its push loop
- * and workflow runner (as `leadsync start` runs them), the Salesforce sandbox with demo data, and
+ * Everything the browser tests and `npm run screenshots` drive: LeadSync's API and UI, its push loop,
+ * workflow runner and Pull Rules scheduler (as `leadsync start` runs them), the Salesforce sandbox with demo data, and
  * Debian's Chromium. Short debounce and linger so a lead is pushed within a second or so.
  */
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/logger.ts';
 import { newWorkerId, syncOnce } from '../../src/sync/engine.ts';
+import { startPullScheduler } from '../../src/sync/pull-scheduler.ts';
 import { startWorker } from '../../src/sync/worker.ts';
 import { createMailer } from '../../src/workflows/actions.ts';
 import { runWorkflowsOnce } from '../../src/workflows/runner.ts';
@@ -37,6 +38,7 @@ export async function startUiWorld(): Promise<UiWorld> {
   let push = startPush();
   const runnerDeps = { db, logger, allowedWebhookHosts: [], debounceMs: config.sync.debounceMs, mailer: createMailer(undefined) };
   const workflows = startWorker({ db, logger, pollMs: 200, tick: () => runWorkflowsOnce(runnerDeps).then(() => undefined) });
+  const pull = startPullScheduler({ db, config, logger, clients: world.api.salesforce, workerId: newWorkerId(), batchSize: 50 }, 200);
   const browser = await launchBrowser();
   return {
     ...world,
@@ -50,6 +52,7 @@ export async function startUiWorld(): Promise<UiWorld> {
       await browser.close().catch(() => undefined);
       await push.stop();
       await workflows.stop();
+      await pull.stop();
       await world.close();
     },
   };

@@ -139,7 +139,16 @@ describe.runIf(hasChromium)('the web UI in Chromium', { timeout: 180_000 }, () =
     await row.locator('.badge', { hasText: 'Synced' }).waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
-    await row.locator('td').nth(1).click();
+    // Search by name, filter by status.
+    await api('POST', '/leads', { fields: { email: 'other@example.com', last_name: 'Other', company: 'Elsewhere' } });
+    await page.locator('#leads tbody tr', { hasText: 'other@example.com' }).waitFor();
+    await page.getByLabel('Search').fill('lovelace');
+    await page.locator('#leads tbody tr', { hasText: 'other@example.com' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Sync status').selectOption('synced');
+    await row.waitFor();
+    await page.getByLabel('Sync status').selectOption('');
+    await row.locator('td').nth(2).click();
     await page.waitForURL(`**/orgs/${org.id}/leads/${lead.id}`);
     await heading(page, 'Ada Lovelace');
     const leadLink = page.locator('#sf-lead-id a');
@@ -196,16 +205,13 @@ describe.runIf(hasChromium)('the web UI in Chromium', { timeout: 180_000 }, () =
     await runs.getByText(/email:/).first().waitFor();
   });
 
-  it('as staff, edits a Pull Rule and watches a run finish — or is told plainly that this server has no Pull Rules API', async () => {
+  it('as staff, edits a Pull Rule (invalid_filter in place) and watches a run finish', async () => {
     const staff = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await staff.newPage();
     watch(p);
     await p.goto(`${world.url}/orgs/${org.id}/pull-rules`);
     await signInWith(p, world.api.staffToken);
-    const present = (await world.api.call('GET', `/api/v1/orgs/${org.id}/integrations/salesforce/pull-rules`)).status !== 404;
-    if (!present) {
-      await p.getByText('This LeadSync has no Pull Rules API yet').waitFor();
-    } else {
+    {
       await heading(p, 'Pull Rules');
       await p.getByRole('button', { name: 'Add rule' }).click();
       await p.getByLabel('Name').last().fill('Web leads');
@@ -217,6 +223,9 @@ describe.runIf(hasChromium)('the web UI in Chromium', { timeout: 180_000 }, () =
       await p.getByText('Saved.').waitFor();
       await p.getByRole('button', { name: 'Run now' }).last().click();
       await p.getByText('Pull run finished').waitFor({ timeout: 120_000 });
+      const past = p.getByRole('region', { name: 'Past pull runs' });
+      await past.locator('.badge', { hasText: 'succeeded' }).first().waitFor();
+      expect((await world.api.call('GET', `/api/v1/orgs/${org.id}/leads?limit=500`)).body.items.some((l: { source: string }) => l.source === 'salesforce_pull')).toBe(true);
     }
     await staff.close();
   });

@@ -107,3 +107,8 @@ export type Workflow = Ok<'/api/v1/orgs/{org}/workflows/{id}'>;
 export type WorkflowBody = Body<'/api/v1/orgs/{org}/workflows', 'post'>;
 export type WorkflowRun = Ok<'/api/v1/orgs/{org}/workflows/{id}/runs'>['items'][number];
 export type OutboxItem = Ok<'/api/v1/orgs/{org}/outbox'>['items'][number];
+export type PullRules = Ok<'/api/v1/orgs/{org}/integrations/salesforce/pull-rules'>;
+/** A rule as PUT takes it (a new rule has no id yet). */
+export type PullRule = Body<'/api/v1/orgs/{org}/integrations/salesforce/pull-rules', 'put'>['rules'][number];
+export type PullRun = Ok<'/api/v1/orgs/{org}/integrations/salesforce/pull-runs/{run}'>;
+export type SyncStats = Ok<'/api/v1/orgs/{org}/integrations/salesforce/sync/stats'>;

@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { SyncStats } from '../api/pending';
+import type { SyncStats } from '../api/client';
 
 const SERIES = [
   { key: 'pushed', label: 'Pushed', stroke: '#0b5cad' },
@@ -22,8 +22,9 @@ export function HourlyChart({ buckets }: { buckets: SyncStats['buckets'] }) {
         height: 220,
         series: [{}, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: false } }))],
         axes: [{ stroke: '#555' }, { stroke: '#555', size: 48 }],
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(max, 5)] } },
-        legend: { show: true },
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(Math.ceil(max * 1.15), 5)] } },
+        // Labels only: the numbers are in the table for screen readers, and per point on hover.
+        legend: { show: true, live: false },
       },
       data,
       el,

@@ -1,14 +1,14 @@
 /** Leads: search, a sync-status filter, pages beyond the first, rows that open the lead; refreshes itself while leads wait. */
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { api, ApiError, ok, type Lead, type LeadList } from '../api/client';
-import { searchLeads } from '../api/pending';
+import { api, ok, type Lead, type LeadList } from '../api/client';
 import { Page } from '../components/Page';
-import { Card, ErrorNotice, Loading, Notice, SyncBadge, TableWrap } from '../components/ui';
+import { Card, ErrorNotice, Loading, SyncBadge, TableWrap } from '../components/ui';
 import { useLoad, usePoll } from '../hooks';
 import { paths } from '../session';
 
 const PAGE = 25;
+type SyncStatusFilter = Lead['sync']['status'];
 export const leadName = (lead: Lead) => [lead.fields.first_name, lead.fields.last_name].filter(Boolean).join(' ');
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
@@ -20,24 +20,15 @@ export function Leads() {
   const [status, setStatus] = useState('');
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
-  // Search and the status filter need `?q=` / `?sync_status=`; a server without them answers 400 and the list says so.
-  const [searchMissing, setSearchMissing] = useState(false);
-  const list = useLoad(async (): Promise<LeadList> => {
-    if (!q && !status) return ok(api.GET('/api/v1/orgs/{org}/leads', { params: { path: { org }, query: { limit: String(PAGE), ...(cursor ? { cursor } : {}) } } }));
-    try {
-      const found = await searchLeads(org, { q: q || undefined, sync_status: status || undefined, cursor, limit: PAGE });
-      setSearchMissing(false);
-      return found;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 400 && e.code === 'validation_failed' && /\b(q|sync_status)\b/.test(JSON.stringify(e.details ?? {}))) {
-        setSearchMissing(true);
-        // The one search this server has: an exact email.
-        if (q.includes('@') && !status) return ok(api.GET('/api/v1/orgs/{org}/leads', { params: { path: { org }, query: { email: q } } }));
-        return { items: [], next_cursor: null };
-      }
-      throw e;
-    }
-  }, [org, q, status, cursor]);
+  const list = useLoad(
+    (): Promise<LeadList> =>
+      ok(
+        api.GET('/api/v1/orgs/{org}/leads', {
+          params: { path: { org }, query: { limit: String(PAGE), ...(cursor ? { cursor } : {}), ...(q ? { q } : {}), ...(status ? { sync_status: status as SyncStatusFilter } : {}) } },
+        }),
+      ),
+    [org, q, status, cursor],
+  );
   const waiting = !!list.data?.items.some((l) => l.sync.status === 'pending');
   // Quick while leads wait for Salesforce; slower otherwise, so new leads still appear.
   usePoll(list.reload, waiting ? 1500 : 5000, true);
@@ -64,9 +55,6 @@ export function Leads() {
             </select>
           </div>
         </form>
-        {searchMissing && (
-          <Notice kind="warning">This LeadSync does not search by name or company or filter by sync status yet; it finds a lead by its exact email.</Notice>
-        )}
         <ErrorNotice error={list.error} />
         {!list.data && !list.error && <Loading what="Loading leads" />}
         {list.data && (
@@ -76,10 +64,10 @@ export function Leads() {
                 <thead>
                   <tr>
                     <th scope="col">Email</th>
+                    <th scope="col">Sync</th>
                     <th scope="col">Name</th>
                     <th scope="col">Company</th>
                     <th scope="col">Sales rep</th>
-                    <th scope="col">Sync</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -88,12 +76,12 @@ export function Leads() {
                       <td>
                         <a href={paths.lead(org, lead.id)}>{text(lead.fields.email) || <span class="muted">(no email)</span>}</a>
                       </td>
-                      <td>{leadName(lead)}</td>
-                      <td>{text(lead.fields.company)}</td>
-                      <td>{text(lead.fields.salesforce_assigned_sales_rep_name)}</td>
                       <td>
                         <SyncBadge status={lead.sync.status} />
                       </td>
+                      <td>{leadName(lead)}</td>
+                      <td>{text(lead.fields.company)}</td>
+                      <td>{text(lead.fields.salesforce_assigned_sales_rep_name)}</td>
                     </tr>
                   ))}
                 </tbody>

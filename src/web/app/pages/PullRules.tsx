@@ -1,8 +1,7 @@
 /** Pull Rules (staff only): per-object SOQL filters, enable, interval, "Run now" with live progress, past runs. */
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { ApiError } from '../api/client';
-import { pullRun, pullRules, pullRuns, runPullRule, savePullRules, type PullRule, type PullRun } from '../api/pending';
+import { api, ApiError, ok, type PullRule, type PullRun } from '../api/client';
 import { Page } from '../components/Page';
 import { Badge, Card, ErrorNotice, Loading, Notice, Progress, TableWrap, Time } from '../components/ui';
 import { useAction, useLoad, usePoll, useUnsavedWarning } from '../hooks';
@@ -21,13 +20,21 @@ export function PullRules() {
   return <PullRulesEditor org={org} />;
 }
 
+const base = '/api/v1/orgs/{org}/integrations/salesforce' as const;
+const pullRules = (org: string) => ok(api.GET(`${base}/pull-rules`, { params: { path: { org } } }));
+const savePullRules = (org: string, rules: PullRule[]) => ok(api.PUT(`${base}/pull-rules`, { params: { path: { org } }, body: { rules } }));
+const runPullRule = (org: string, rule: string) => ok(api.POST(`${base}/pull-rules/{rule}/run`, { params: { path: { org, rule } } }));
+const pullRun = (org: string, run: string) => ok(api.GET(`${base}/pull-runs/{run}`, { params: { path: { org, run } } }));
+const pullRuns = (org: string) => ok(api.GET(`${base}/pull-runs`, { params: { path: { org } } }));
+
 const BLANK: PullRule = { name: '', object: 'Lead', filter: "LeadSource = 'Web'", enabled: true, interval_minutes: 60 };
 
 function PullRulesEditor({ org }: { org: string }) {
   const rules = useLoad(() => pullRules(org), [org]);
   const runs = useLoad(() => pullRuns(org), [org]);
   const [draft, setDraft] = useState<PullRule[] | undefined>(undefined);
-  const [problem, setProblem] = useState<{ index: number | undefined; message: string } | undefined>(undefined);
+  // invalid_filter: `details.rules` maps "rules.{i}.filter" to the reason, shown under that rule's filter.
+  const [problems, setProblems] = useState<Record<number, string>>({});
   const [saved, setSaved] = useState(false);
   const [activeRun, setActiveRun] = useState<PullRun | undefined>(undefined);
   useEffect(() => {
@@ -37,16 +44,20 @@ function PullRulesEditor({ org }: { org: string }) {
   useUnsavedWarning(dirty);
   const save = useAction(async () => {
     if (!draft) return;
-    setProblem(undefined);
+    setProblems({});
     setSaved(false);
     try {
       rules.setData(await savePullRules(org, draft));
       setSaved(true);
     } catch (e) {
-      if (e instanceof ApiError && (e.code === 'invalid_filter' || e.code === 'validation_failed')) {
-        const d = e.details ?? {};
-        const index = typeof d.index === 'number' ? d.index : Number(/rules\.(\d+)/.exec(JSON.stringify(d))?.[1] ?? NaN);
-        setProblem({ index: Number.isInteger(index) ? index : undefined, message: e.message });
+      if (e instanceof ApiError) {
+        const byRule: Record<number, string> = {};
+        const entries = Object.entries({ ...((e.details?.rules as Record<string, string>) ?? {}), ...((e.details?.fields as Record<string, string>) ?? {}) });
+        for (const [key, reason] of entries) {
+          const m = /rules\.(\d+)\.(\w+)/.exec(key);
+          if (m) byRule[Number(m[1])] = m[2] === 'filter' ? reason : `${m[2]} ${reason}`;
+        }
+        setProblems(byRule);
       }
       throw e;
     }
@@ -86,7 +97,7 @@ function PullRulesEditor({ org }: { org: string }) {
       <Card title="Rules">
         {draft.length === 0 && <p class="muted">No Pull Rules yet.</p>}
         {draft.map((r, i) => {
-          const err = problem && (problem.index === i || (problem.index === undefined && draft.length === 1)) ? problem.message : undefined;
+          const err = problems[i];
           return (
             <fieldset class={`pull-rule ${err ? 'has-error' : ''}`} key={r.id ?? `new-${i}`}>
               <legend>{r.name || `Rule ${i + 1}`}</legend>

@@ -1,8 +1,7 @@
 /** Sync Health: API usage, the hourly chart, pauses, errors by code with Retry, Backfill, the log and a CSV export. */
 import { useMemo } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { api, ApiError, ok, type Lead, type LogItem, type SyncStatus } from '../api/client';
-import { searchLeads, syncStats } from '../api/pending';
+import { api, ok, type Lead, type LogItem, type SyncStatus } from '../api/client';
 import { Backfill } from '../components/Backfill';
 import { HourlyChart } from '../components/HourlyChart';
 import { Page } from '../components/Page';
@@ -43,18 +42,12 @@ export function SyncHealth() {
   const { params } = useRoute();
   const org = params.org;
   const status = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/integrations/salesforce/sync', { params: { path: { org } } })), [org]);
-  const stats = useLoad(() => syncStats(org), [org]);
+  const stats = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/integrations/salesforce/sync/stats', { params: { path: { org }, query: { hours: '24' } } })), [org]);
   const errorLog = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/integrations/salesforce/sync/log', { params: { path: { org }, query: { status: 'error', limit: '500' } } })), [org]);
-  const errorLeads = useLoad(async (): Promise<Lead[]> => {
-    try {
-      return (await searchLeads(org, { sync_status: 'error', limit: 500 })).items;
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 400)) throw e;
-      // A server without ?sync_status=: the first 500 leads, filtered here.
-      const all = await ok(api.GET('/api/v1/orgs/{org}/leads', { params: { path: { org }, query: { limit: '500' } } }));
-      return all.items.filter((l) => l.sync.status === 'error');
-    }
-  }, [org]);
+  const errorLeads = useLoad(
+    async (): Promise<Lead[]> => (await ok(api.GET('/api/v1/orgs/{org}/leads', { params: { path: { org }, query: { sync_status: 'error', limit: '500' } } }))).items,
+    [org],
+  );
   const refresh = async () => {
     await Promise.all([status.reload(), errorLeads.reload(), errorLog.reload()]);
   };
@@ -91,11 +84,7 @@ export function SyncHealth() {
           {status.data && <StatusFacts status={status.data} />}
         </Card>
         <Card title="Last 24 hours">
-          {stats.error?.status === 404 ? (
-            <Notice kind="info">Hourly figures need the statistics endpoint (GET …/sync/stats), which this LeadSync does not have yet.</Notice>
-          ) : (
-            <ErrorNotice error={stats.error} />
-          )}
+          <ErrorNotice error={stats.error} />
           {stats.data && <HourlyChart buckets={stats.data.buckets} />}
         </Card>
       </div>

@@ -361,7 +361,7 @@ function TemplatePreview({ org, draft }: { org: string; draft: Draft }) {
             </div>
             <div>
               <label for="pv-lead">For lead</label>
-              <select id="pv-lead" value={leadId} onChange={(e) => setLeadId(e.currentTarget.value)}>
+              <select id="pv-lead" value={leadId || leads.data?.items[0]?.id} onChange={(e) => setLeadId(e.currentTarget.value)}>
                 {(leads.data?.items ?? []).map((l) => (
                   <option key={l.id} value={l.id}>
                     {String(l.fields.email ?? l.id)}
@@ -384,6 +384,15 @@ function TemplatePreview({ org, draft }: { org: string; draft: Draft }) {
       )}
     </Card>
   );
+}
+
+/** An action's outcome in words: its fields (to, subject, status code, error…) without internal ids. */
+function describeOutput(output: unknown): string {
+  if (typeof output !== 'object' || output === null) return String(output);
+  return Object.entries(output as Record<string, unknown>)
+    .filter(([k, v]) => !k.endsWith('_id') && k !== 'attempts' && v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
 }
 
 function Runs({ org, id }: { org: string; id: string }) {
@@ -421,7 +430,7 @@ function Runs({ org, id }: { org: string; id: string }) {
                       : r.actions.map((a, j) => (
                           <div key={j}>
                             {a.type}: <Badge kind={a.status === 'succeeded' || a.status === 'sent' ? 'ok' : a.status === 'failed' ? 'bad' : 'muted'}>{a.status}</Badge>{' '}
-                            {a.output ? <span class="small muted">{typeof a.output === 'string' ? a.output : JSON.stringify(a.output)}</span> : null}
+                            {a.output ? <span class="small muted">{describeOutput(a.output)}</span> : null}
                           </div>
                         ))}
                   </td>
