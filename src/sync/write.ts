@@ -100,7 +100,17 @@ export async function writeItems<K>(
   const first = items.filter((i) => !later.includes(i));
   const failed: Array<FailedGroup<K>> = [];
   for (const round of [first, later]) {
-    const wanted = round === first ? round : round.filter((i) => stillWanted(i));
+    let wanted = round === first ? round : round.filter((i) => stillWanted(i));
+    if (round === later) {
+      // A Contact whose lead's Lead subrequest failed as a whole waits with it: same failure, not sent.
+      failed.forEach((group, g) => {
+        const keys = new Set(group.items.map((i) => i.key));
+        const held = wanted.filter((i) => keys.has(i.key));
+        if (held.length === 0) return;
+        failed[g] = { failure: group.failure, items: [...group.items, ...held] };
+        wanted = wanted.filter((i) => !keys.has(i.key));
+      });
+    }
     const chunks = compositeChunks(collectionParts(wanted, round === first ? readBack : undefined));
     for (const [c, parts] of chunks.entries()) {
       let answers;
