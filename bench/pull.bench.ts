@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { createOrg } from '../src/db/orgs.ts';
@@ -25,6 +24,7 @@ import { SalesforceClients } from '../src/salesforce/client.ts';
 import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
 import { pullOnce } from '../src/sync/pull.ts';
 import { normalizeSettings } from '../src/sync/settings.ts';
+import { benchServerUrl, postgresAvailable, withScratchDatabase } from './postgres.ts';
 
 const SIZES = (process.env.BENCH_PULL_SIZES ?? '10000,100000').split(',').map(Number);
 const SELF = fileURLToPath(import.meta.url);
@@ -106,33 +106,6 @@ function inChild(c: Case): Promise<Result> {
   });
 }
 
-async function postgres(): Promise<string | undefined> {
-  const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return url;
-  } catch {
-    return undefined;
-  }
-}
-
-async function scratch<T>(serverUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `leadsync_pull_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mib = (bytes: number) => bytes / 1024 / 1024;
 
@@ -140,7 +113,7 @@ async function main(): Promise<void> {
   const sandboxProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sandbox-process.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
   const sandbox = await new Promise<Case['sandbox']>((resolve) => createInterface({ input: sandboxProcess.stdout! }).once('line', (line) => resolve(JSON.parse(line))));
   try {
-    const serverUrl = await postgres();
+    const serverUrl = (await postgresAvailable(benchServerUrl())) ? benchServerUrl() : undefined;
     console.log(`\nLeadSync pull benchmark — Node ${process.version}; Leads generated in the sandbox (its own process), 9 mapped fields, Account/Owner data read per batch`);
     console.log('| engine | records | seconds | records / s | Salesforce API calls | peak RSS above start |');
     console.log('| --- | --- | --- | --- | --- | --- |');
@@ -152,7 +125,7 @@ async function main(): Promise<void> {
       }
       for (const records of SIZES) {
         const c: Case = { engine, records, sandbox };
-        const r = engine === 'postgres' ? await scratch(serverUrl!, (databaseUrl) => inChild({ ...c, databaseUrl })) : await inChild(c);
+        const r = engine === 'postgres' ? await withScratchDatabase(serverUrl!, (databaseUrl) => inChild({ ...c, databaseUrl })) : await inChild(c);
         if (r.created !== records) throw new Error(`expected ${records} leads, the run created ${r.created}`);
         (growth[engine] ??= []).push(r.rssGrowth);
         const kinds = Object.entries(r.byKind).filter(([k, n]) => n > 0 && k !== 'oauth').map(([k, n]) => `${k} ${n}`).join(', ');

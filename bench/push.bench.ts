@@ -8,17 +8,21 @@
  * on the embedded database, and on PostgreSQL when one is reachable.
  * Part 2 (needs PostgreSQL: BENCH_DATABASE_URL, or the machine's at 127.0.0.1:5432): 1 vs 3
  * `leadsync worker` processes with 50 ms of latency added to every Salesforce call.
- * BENCH_PART=1 or 2 runs that part alone (BENCH_PART=pull: only bench/pull.bench.ts, which `npm run bench` runs after this).
+ * Memory: the idle RSS of a fresh `leadsync start` (first start on an empty data directory, then a
+ * restart on it), each a child process; every part-1 run pushes in a child process of its own, so
+ * its peak RSS is that engine's alone (the sandbox — Salesforce — stays in the bench's process).
+ * BENCH_PART=1 or 2 runs that part alone, BENCH_PART=memory the start-up measurement alone
+ * (BENCH_PART=pull: only bench/pull.bench.ts, which `npm run bench` runs after this).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import jsforce from 'jsforce';
-import pg from 'pg';
 import { loadConfig, type Config } from '../src/config/config.ts';
 import type { Database } from '../src/db/engine.ts';
 import { openDatabase } from '../src/db/open.ts';
@@ -29,6 +33,7 @@ import { SalesforceClients } from '../src/salesforce/client.ts';
 import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/server.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
+import { postgresAvailable, withScratchDatabase } from './postgres.ts';
 import { syncOnce } from '../src/sync/engine.ts';
 import { claimTurns } from '../src/sync/queue.ts';
 import { normalizeSettings } from '../src/sync/settings.ts';
@@ -172,6 +177,114 @@ async function runLeadSync(sb: Sandbox, latencyMs = 0, databaseUrl?: string): Pr
   return { seconds, calls: stats.api_calls, peakRss, loopDelayP99: delay.percentile(99) / 1e6 };
 }
 
+/**
+ * The V8 flags `npm start` gives node (package.json's `start` script; bin/leadsync.js's shebang has
+ * the same): every LeadSync process the bench starts runs with them, as users run it.
+ */
+const NODE_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const command = pkg.scripts.start.split('&&').find((c) => c.includes('bin/leadsync.js')) ?? '';
+  return command.trim().split(/\s+/).filter((t, i, all) => t.startsWith('--') && i < all.indexOf('bin/leadsync.js'));
+})();
+
+/** What a child process needs to reach the bench's sandbox. */
+type SandboxAddress = Pick<Sandbox, 'url' | 'clientId' | 'clientSecret'>;
+
+/**
+ * runLeadSync in a child process of its own (`BENCH_CHILD`), so that its peak RSS is the pushing
+ * process's alone: not the sandbox's (Salesforce's servers), nor an earlier run's leftovers.
+ */
+function runLeadSyncInChild(sb: Sandbox, latencyMs: number, databaseUrl?: string): Promise<LeadSyncRun> {
+  const address: SandboxAddress = { url: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret };
+  const child = spawn(process.execPath, [...process.execArgv, ...NODE_FLAGS, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_CHILD: JSON.stringify({ sandbox: address, latencyMs, databaseUrl }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('BENCH_RESULT '.length)));
+      else reject(new Error(`bench child exited with ${code}: ${out.slice(-2000)}`));
+    });
+  });
+}
+
+/** RSS of a process in bytes, and its peak so far (VmHWM), from /proc. */
+function procRss(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+interface StartMemory {
+  bootSeconds: number;
+  /** Median RSS over the idle window after start-up. */
+  idleRss: number;
+  /** Highest RSS sampled in that window. */
+  idleMaxRss: number;
+  /** VmHWM: the peak of the whole run, start-up included. */
+  peakRss: number;
+}
+
+/**
+ * `leadsync start` as a user runs it (`node bin/leadsync.js start`, the embedded database, the demo
+ * sandbox), as a child process on `dataDir`: once it prints that it runs, RSS is sampled for
+ * BENCH_IDLE_SECONDS (default 10), then it is stopped with SIGTERM.
+ */
+async function measureStart(dataDir: string): Promise<StartMemory> {
+  const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
+  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn' };
+  for (const key of ['DATABASE_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_LOGIN_URL', 'LEADSYNC_DATA_DIR', 'BENCH_CHILD']) delete env[key];
+  const started = performance.now();
+  const child = spawn(process.execPath, [...NODE_FLAGS, bin, 'start', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr!.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4096)));
+  const exited = new Promise((resolve) => child.once('close', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out = (out + chunk.toString()).slice(-4096);
+        if (out.includes('LeadSync is running')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`leadsync start exited with ${code}: ${out}`)));
+    });
+    const bootSeconds = (performance.now() - started) / 1000;
+    const samples: number[] = [];
+    const until = performance.now() + Number(process.env.BENCH_IDLE_SECONDS ?? 10) * 1000;
+    while (performance.now() < until) {
+      samples.push(procRss(child.pid!).rss);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const peakRss = procRss(child.pid!).peak;
+    samples.sort((a, b) => a - b);
+    return { bootSeconds, idleRss: samples[Math.floor(samples.length / 2)], idleMaxRss: samples[samples.length - 1], peakRss };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function memoryPart(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'leadsync-bench-start-'));
+  try {
+    const first = await measureStart(dataDir);
+    const restart = await measureStart(dataDir);
+    console.log(`\nIdle RSS of \`leadsync start\` (a child process: embedded database, demo sandbox; sampled for ${process.env.BENCH_IDLE_SECONDS ?? 10} s once it runs):`);
+    console.log('| | start-up | idle RSS (median) | idle RSS (max) | peak RSS (start-up included) |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const [name, m] of [['first start (empty data directory)', first], ['restart (same directory)', restart]] as const) {
+      console.log(`| ${name} | ${fmt(m.bootSeconds)} s | ${mib(m.idleRss)} MiB | ${mib(m.idleMaxRss)} MiB | ${mib(m.peakRss)} MiB |`);
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const mib = (bytes: number) => fmt(bytes / 1024 / 1024, 0);
+
 /** The common way: per lead, look it up by email, then one write (jsforce, sequential). */
 async function runBaseline(sb: Sandbox, latencyMs = 0, leads = BASELINE_LEADS): Promise<{ seconds: number; calls: number; leads: number }> {
   await seedSalesforce(sb, leads);
@@ -198,33 +311,6 @@ async function runBaseline(sb: Sandbox, latencyMs = 0, leads = BASELINE_LEADS): 
   return { seconds, calls: stats.api_calls, leads };
 }
 
-async function postgresAvailable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `fn` with the URL of a fresh database on the PostgreSQL server, dropped afterwards. */
-async function withScratchDatabase<T>(serverUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `leadsync_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
 /** Part 2: N `leadsync worker` processes, 50 ms latency per Salesforce call. Returns seconds to drain. */
 function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads: number): Promise<number> {
   return withScratchDatabase(serverUrl, async (url) => {
@@ -236,7 +322,7 @@ function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads: numb
       await setLatency(sb, 50);
       const env = { ...process.env, DATABASE_URL: url, LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'info' };
       const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
-      const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker'], { env, stdio: ['ignore', 'pipe', 'ignore'] }));
+      const procs = Array.from({ length: workers }, () => spawn(process.execPath, [...NODE_FLAGS, bin, 'worker'], { env, stdio: ['ignore', 'pipe', 'ignore'] }));
       // Work appears only once every worker has booted (a fixed wait is too short on a busy machine),
       // so both runs measure pushing, not start-up.
       await Promise.all(procs.map((p) => workerBooted(p)));
@@ -278,7 +364,7 @@ async function setLatency(sb: Sandbox, ms: number): Promise<void> {
 function table(title: string, runs: Array<[string, LeadSyncRun]>, base: { seconds: number; calls: number; leads: number }): void {
   const baseRate = base.leads / base.seconds;
   console.log(`\n${title}`);
-  console.log('| | leads pushed | Salesforce API calls per 1,000 leads | leads per second | vs baseline | event-loop delay p99 | peak RSS |');
+  console.log('| | leads pushed | Salesforce API calls per 1,000 leads | leads per second | vs baseline | event-loop delay p99 | peak RSS of the pushing process |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, run] of runs) {
     const rate = LEADS / run.seconds;
@@ -298,13 +384,15 @@ async function main(): Promise<void> {
   const sb = inline ? await startSandbox(options) : await startSandboxThread(options);
   try {
     console.log(`LeadSync push benchmark — Node ${process.version}, ${LEADS} leads (½ new, ¼ existing Leads, ¼ existing Contacts), 6 mapped fields incl. the conversation; the sandbox ${inline ? 'on the bench\'s own thread' : 'in a thread of its own'}\n`);
+    if (!process.env.BENCH_PART || process.env.BENCH_PART === 'memory') await memoryPart();
     const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const postgres = await postgresAvailable(serverUrl);
+    if (process.env.BENCH_PART === 'memory') return;
     if (process.env.BENCH_PART !== '2') {
       const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
       for (const ms of [0, latency]) {
-        const runs: Array<[string, LeadSyncRun]> = [[`embedded PGlite (data dir), ${CONCURRENCY} push loops`, await runLeadSync(sb, ms)]];
-        if (postgres) runs.push([`PostgreSQL, ${CONCURRENCY} push loops`, await withScratchDatabase(serverUrl, (url) => runLeadSync(sb, ms, url))]);
+        const runs: Array<[string, LeadSyncRun]> = [[`embedded PGlite (data dir), ${CONCURRENCY} push loops`, await runLeadSyncInChild(sb, ms)]];
+        if (postgres) runs.push([`PostgreSQL, ${CONCURRENCY} push loops`, await withScratchDatabase(serverUrl, (url) => runLeadSyncInChild(sb, ms, url))]);
         const base = ms === 0 ? await runBaseline(sb) : await runBaseline(sb, ms, Number(process.env.BENCH_BASELINE_LATENCY_LEADS ?? 300));
         table(ms === 0 ? 'No latency (the sandbox answers at once, in this process; the baseline is at its fastest):' : `${ms} ms per Salesforce call (a nearby org; real ones answer in 50–300 ms):`, runs, base);
       }
@@ -330,4 +418,11 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** A part-1 run in this process on behalf of the parent bench (runLeadSyncInChild). */
+async function childMain(spec: { sandbox: SandboxAddress; latencyMs: number; databaseUrl?: string }): Promise<void> {
+  const run = await runLeadSync(spec.sandbox as Sandbox, spec.latencyMs, spec.databaseUrl);
+  console.log(`BENCH_RESULT ${JSON.stringify(run)}`);
+}
+
+if (process.env.BENCH_CHILD) await childMain(JSON.parse(process.env.BENCH_CHILD));
+else await main();

@@ -25,6 +25,29 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/**
+ * Organization keys resolved in the last minute, per database: a write then costs no lookup of its
+ * key. Safe because a key and its organization never change (there is no key rotation or deletion
+ * yet — whoever adds one clears this cache). Refused tokens are never cached.
+ */
+const KEY_CACHE_MS = 60_000;
+const KEY_CACHE_SIZE = 10_000;
+const keyCaches = new WeakMap<object, Map<string, { org: OrgRow; until: number }>>();
+
+async function orgForKey(ctx: ApiContext, token: string): Promise<OrgRow | undefined> {
+  let cache = keyCaches.get(ctx.db);
+  if (!cache) keyCaches.set(ctx.db, (cache = new Map()));
+  const key = digest(token).toString('base64');
+  const hit = cache.get(key);
+  if (hit && hit.until > Date.now()) return hit.org;
+  const org = await findOrgByApiKey(ctx.db, token);
+  if (org) {
+    if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, { org, until: Date.now() + KEY_CACHE_MS });
+  }
+  return org;
+}
+
 /** Resolves the bearer token to the staff principal or an organization; 401 otherwise. */
 export async function authenticate(ctx: ApiContext, request: FastifyRequest): Promise<Principal> {
   const token = bearerToken(request);
@@ -34,7 +57,7 @@ export async function authenticate(ctx: ApiContext, request: FastifyRequest): Pr
   if (!token) throw new AppError(401, 'unauthorized', 'Missing API token: send "Authorization: Bearer <token>".');
   const staff = ctx.config.staffToken;
   if (staff && timingSafeEqual(digest(token), digest(staff))) return { kind: 'staff' };
-  const org = await findOrgByApiKey(ctx.db, token);
+  const org = await orgForKey(ctx, token);
   if (!org) throw new AppError(401, 'unauthorized', 'The API token is not valid.');
   return { kind: 'org', org };
 }

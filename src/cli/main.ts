@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
 import { registerSyncCommands } from './sync-commands.ts';
+import { registerPullCommand } from './pull-command.ts';
 import { CliError } from './boot.ts';
 import { migrateCommand, orgCreateCommand } from './admin-commands.ts';
 import { serveCommand, startCommand, workerCommand } from './start.ts';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   org.command('create').description('Create an organization; prints its id and API key (shown once). Works while `leadsync start` runs.').argument('<name>', 'organization name').option('--data-dir <dir>', 'embedded database directory').action(orgCreateCommand);
 
   registerSyncCommands(program);
+  registerPullCommand(program);
   registerSandboxCommand(program);
   return program;
 }

@@ -5,7 +5,7 @@ import { startSandbox } from '../sandbox/server.ts';
 export function registerSandboxCommand(program: Command): void {
   program
     .command('sandbox')
-    .description('Run the local Salesforce sandbox (OAuth, REST, Bulk 2.0 query) on its own.')
+    .description('Run the local Salesforce sandbox (OAuth, REST, Composite, Bulk API 2.0) on its own.')
     .option('--port <port>', 'port to listen on', '4010')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--seed <seed>', 'initial data: demo or empty', 'demo')

@@ -128,7 +128,7 @@ function startPushLoops(booted: Booted, salesforce: SalesforceClients, concurren
  * Stopping waits up to 6 s for a batch in flight, then hands its leads back (due again in a minute).
  */
 function startSyncWorker(booted: Booted, salesforce: SalesforceClients, claimTurn: ReturnType<typeof claimTurns>): Worker {
-  const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId(), claimTurn };
+  const deps = { db: booted.db, config: booted.config, logger: booted.logger, clients: salesforce, workerId: newWorkerId(), claimTurn, leaseSeconds: booted.config.sync.leaseSeconds };
   let lastRefresh = 0;
   const worker = startWorker({
     db: booted.db,

@@ -26,6 +26,8 @@ const EnvSchema = Type.Object({
   LEADSYNC_SYNC_BATCH_LINGER_MS: Type.Optional(Int(0, 600_000)),
   LEADSYNC_API_BUDGET_PERCENT: Type.Optional(Int(1, 100)),
   LEADSYNC_ENRICHMENT_REFRESH_HOURS: Type.Optional(Int(0, 8760)),
+  // How long a worker's claim on a batch lasts unrenewed: a worker killed mid-batch frees its leads after this.
+  LEADSYNC_SYNC_LEASE_SECONDS: Type.Optional(Int(3, 3600)),
   LOG_LEVEL: Type.Optional(LogLevel),
   LEADSYNC_WEBHOOK_ALLOWED_HOSTS: Type.Optional(Type.String()),
   LEADSYNC_RATE_LIMIT_PER_MINUTE: Type.Optional(Int(1, 10_000_000)),
@@ -50,7 +52,7 @@ export interface Config {
     loginUrl: string | undefined;
     apiVersion: string;
   };
-  sync: { debounceMs: number; batchLingerMs: number; apiBudgetPercent: number; enrichmentRefreshHours: number };
+  sync: { debounceMs: number; batchLingerMs: number; apiBudgetPercent: number; enrichmentRefreshHours: number; leaseSeconds: number };
   logLevel: string;
   webhookAllowedHosts: string[];
   rateLimitPerMinute: number;
@@ -109,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       batchLingerMs: num(e.LEADSYNC_SYNC_BATCH_LINGER_MS, 1000),
       apiBudgetPercent: num(e.LEADSYNC_API_BUDGET_PERCENT, 80),
       enrichmentRefreshHours: num(e.LEADSYNC_ENRICHMENT_REFRESH_HOURS, 24),
+      leaseSeconds: num(e.LEADSYNC_SYNC_LEASE_SECONDS, 300),
     },
     logLevel: e.LOG_LEVEL ?? 'info',
     webhookAllowedHosts: (e.LEADSYNC_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_FIELDS, dataModel, isValidEmail, normalizeValue, validateFieldWrites, type FieldDefinition } from './data-model.ts';
+import { BUILTIN_FIELDS, dataModel, isValidEmail, normalizeValue, parseDate, parseDateTime, validateFieldWrites, type FieldDefinition } from './data-model.ts';
 
 const field = (type: FieldDefinition['type'], key = 'f'): FieldDefinition => ({ key, label: key, type, builtin: false, read_only: false });
 const model = dataModel([field('number', 'budget')]);
@@ -68,5 +68,26 @@ describe('isValidEmail', () => {
   });
   it('refuses anything with whitespace or without a domain dot', () => {
     for (const bad of ['a b@c.com', 'a@b', '@b.com', 'a@@b.com', 'a@b.com ', '']) expect(isValidEmail(bad)).toBe(false);
+  });
+});
+
+describe('dates are checked field by field, never rolled over', () => {
+  it('parseDate: calendar days of years 0001-9999 only', () => {
+    expect(parseDate('2028-02-29')).toBe(true);
+    expect(parseDate('0001-01-01')).toBe(true);
+    for (const bad of ['2026-02-29', '2026-02-30', '2026-04-31', '0000-01-01', '2026-13-01', '2026-00-10']) expect(parseDate(bad), bad).toBeNull();
+    expect(parseDate('2026-2-3')).toBeUndefined();
+  });
+
+  it('parseDateTime: every part in range, the offset applied, the result within years 0001-9999', () => {
+    expect(parseDateTime('2026-11-28T15:03:00+01:00')?.toISOString()).toBe('2026-11-28T14:03:00.000Z');
+    expect(parseDateTime('2026-11-28T14:03Z')?.toISOString()).toBe('2026-11-28T14:03:00.000Z');
+    expect(parseDateTime('0001-01-01T00:00:00Z')?.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseDateTime('2026-01-01T00:00:00.123456789-0530')?.toISOString()).toBe('2026-01-01T05:30:00.123Z');
+    for (const bad of ['2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:60:00Z', '2026-01-01T10:00:60Z', '0000-12-31T23:00:00Z', '0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00']) {
+      expect(parseDateTime(bad), bad).toBeNull();
+    }
+    expect(parseDateTime('2026-01-01')).toBeUndefined();
+    expect(parseDateTime('2026-01-01T10:00:00')).toBeUndefined();
   });
 });

@@ -9,7 +9,9 @@
  * `invalid_grant` sets `reconnection_required`: the organization's queued work is kept and waits.
  */
 import { parse as parseCsv } from 'csv-parse';
-import jsforce from 'jsforce';
+// jsforce's core (Connection, query, sObject): its index also loads Bulk, Metadata, SOAP, Streaming
+// and other APIs LeadSync does not use, ~8 MB of memory.
+import { Connection as JsforceConnection } from 'jsforce/lib/core.js';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
@@ -66,7 +68,7 @@ export const DESCRIBE_TTL_MS = 60_000;
 export const CONNECTION_RECHECK_MS = 1_000;
 /** How often API usage is written to the database (the budget check reads it from there). */
 export const USAGE_STORE_MS = 2_000;
-type Connection = InstanceType<typeof jsforce.Connection>;
+type Connection = JsforceConnection;
 
 /** Clients of every organization this process talks to. */
 export class SalesforceClients {
@@ -118,7 +120,7 @@ export class OrgClient {
     this.version = row.token_version;
     this.userId = row.salesforce_user_id ?? undefined;
     this.checkedAt = Date.now();
-    const conn = new jsforce.Connection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
+    const conn = new JsforceConnection({ instanceUrl: row.instance_url, accessToken: token, version: this.deps.config.salesforce.apiVersion });
     // Every REST request jsforce sends (queryMore pages included) is one API call as Salesforce counts them.
     const request = conn.request.bind(conn);
     conn.request = ((...args: Parameters<typeof request>) => {
@@ -341,28 +343,60 @@ export class OrgClient {
    * Several SOQL queries in as few calls as Salesforce allows: five query subrequests per
    * `POST /composite` (one API call each), every page of each result fetched. The queries travel in
    * the request body, so an IN list may be far longer than a query URL allows (SOQL's own limit is
-   * 100,000 characters). Results in the order of `soqls`.
+   * 100,000 characters). Results in the order of `soqls`; a query that fails throws its error.
    */
   async queries<R = Record<string, unknown>>(soqls: readonly string[]): Promise<R[][]> {
     const out: R[][] = [];
-    for (let i = 0; i < soqls.length; i += COMPOSITE_QUERIES) {
-      const chunk = soqls.slice(i, i + COMPOSITE_QUERIES);
-      const answers = await this.call(async (conn) => {
-        const compositeRequest = chunk.map((q, n) => ({ method: 'GET', url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(q)}`, referenceId: `q${n}` }));
-        return (await conn.request<{ compositeResponse: Array<{ httpStatusCode: number; body: unknown }> }>({ method: 'POST', url: '/composite', body: JSON.stringify({ allOrNone: false, compositeRequest }), headers: { 'content-type': 'application/json' } })).compositeResponse;
-      });
-      for (const answer of answers) {
-        if (answer.httpStatusCode >= 400) {
-          const first = (Array.isArray(answer.body) ? answer.body[0] : answer.body) as { errorCode?: string; message?: string } | undefined;
-          throw Object.assign(new Error(first?.message ?? `query failed with HTTP ${answer.httpStatusCode}`), { errorCode: first?.errorCode ?? `HTTP_${answer.httpStatusCode}`, name: first?.errorCode ?? 'Error' });
-        }
-        let page = toPage<R>(answer.body as { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string });
+    for (const chunk of compositeChunks(soqls.map((soql): CompositePart => ({ kind: 'query', soql })))) {
+      for (const answer of await this.composite(chunk)) {
+        if ('error' in answer) throw answer.error;
+        out.push((answer as { records: R[] }).records);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Queries and sObject Collections writes as ONE API call: a `POST /composite` with `allOrNone`
+   * false, so each subrequest succeeds or fails on its own — a failed subrequest is that part's
+   * error, a collection's per-record results are its records'. At most COMPOSITE_HEAVY parts (see
+   * compositeChunks), run in order. A query's further pages are fetched after (queryMore). Throws
+   * only when the composite itself gets no answer or is refused (limits, session, outage): then no
+   * part is known to have run or not.
+   */
+  async composite(parts: readonly CompositePart[]): Promise<CompositeAnswer[]> {
+    if (parts.length > COMPOSITE_HEAVY) throw new Error(`a composite holds at most ${COMPOSITE_HEAVY} queries and collections`);
+    const answers = await this.call(async (conn) => {
+      const base = `/services/data/v${conn.version}`;
+      const compositeRequest = parts.map((part, n) =>
+        part.kind === 'query'
+          ? { method: 'GET', url: `${base}/query?q=${encodeURIComponent(part.soql)}`, referenceId: `p${n}` }
+          : {
+              method: part.kind === 'create' ? 'POST' : 'PATCH',
+              url: `${base}/composite/sobjects`,
+              referenceId: `p${n}`,
+              body: { allOrNone: false, records: part.records.map((r) => ({ attributes: { type: part.object }, ...r })) },
+            },
+      );
+      const body = JSON.stringify({ allOrNone: false, compositeRequest });
+      return (await conn.request<{ compositeResponse: Array<{ httpStatusCode: number; body: unknown }> }>({ method: 'POST', url: '/composite', body, headers: { 'content-type': 'application/json' } })).compositeResponse;
+    });
+    const out: CompositeAnswer[] = [];
+    for (const [n, answer] of answers.entries()) {
+      if (answer.httpStatusCode >= 400) {
+        const first = (Array.isArray(answer.body) ? answer.body[0] : answer.body) as { errorCode?: string; message?: string } | undefined;
+        const errorCode = first?.errorCode ?? `HTTP_${answer.httpStatusCode}`;
+        out.push({ error: Object.assign(new Error(first?.message ?? `subrequest failed with HTTP ${answer.httpStatusCode}`), { errorCode, name: errorCode }) });
+      } else if (parts[n].kind === 'query') {
+        let page = toPage<unknown>(answer.body as { records: unknown[]; totalSize: number; done: boolean; nextRecordsUrl?: string });
         const records = [...page.records];
         while (page.nextRecordsUrl) {
-          page = await this.queryMore<R>(page.nextRecordsUrl);
+          page = await this.queryMore(page.nextRecordsUrl);
           records.push(...page.records);
         }
-        out.push(records);
+        out.push({ records });
+      } else {
+        out.push({ results: (answer.body as RawSaveResult[]).map(toSaveResult) });
       }
     }
     return out;
@@ -421,17 +455,8 @@ export class OrgClient {
     const results: SaveResult[] = [];
     for (let i = 0; i < records.length; i += COLLECTION_SIZE) {
       const chunk = records.slice(i, i + COLLECTION_SIZE);
-      const out = (await this.call((conn) => write(conn, chunk))) as Array<{ id?: string; success: boolean; errors?: unknown[] }>;
-      for (const r of out) {
-        results.push({
-          id: r.id,
-          success: r.success,
-          errors: (r.errors ?? []).map((e) => {
-            const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
-            return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields ?? [] };
-          }),
-        });
-      }
+      const out = (await this.call((conn) => write(conn, chunk))) as RawSaveResult[];
+      results.push(...out.map(toSaveResult));
     }
     return results;
   }
@@ -442,8 +467,34 @@ export class OrgClient {
   }
 }
 
-/** Query subrequests Salesforce accepts in one composite request. */
-export const COMPOSITE_QUERIES = 5;
+/** Queries and sObject Collections Salesforce accepts in one composite request (of at most 25 subrequests). */
+export const COMPOSITE_HEAVY = 5;
+
+/** One subrequest of a composite: a SOQL query, or an sObject Collections create or update (≤ COLLECTION_SIZE records). */
+export type CompositePart = { kind: 'query'; soql: string } | { kind: 'create' | 'update'; object: string; records: ReadonlyArray<Record<string, unknown>> };
+
+/** A part's answer: a query's records, a collection's per-record results (input order), or the part's own failure. */
+export type CompositeAnswer = { records: unknown[] } | { results: SaveResult[] } | { error: Error };
+
+/** Parts in order, cut into composites Salesforce accepts (COMPOSITE_HEAVY queries and collections each). */
+export function compositeChunks<P extends CompositePart>(parts: readonly P[]): P[][] {
+  const chunks: P[][] = [];
+  for (let i = 0; i < parts.length; i += COMPOSITE_HEAVY) chunks.push(parts.slice(i, i + COMPOSITE_HEAVY));
+  return chunks;
+}
+
+type RawSaveResult = { id?: string; success: boolean; errors?: unknown[] };
+
+function toSaveResult(r: RawSaveResult): SaveResult {
+  return {
+    id: r.id ?? undefined,
+    success: r.success,
+    errors: (r.errors ?? []).map((e) => {
+      const err = e as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
+      return { statusCode: err.statusCode ?? err.errorCode ?? 'UNKNOWN', message: err.message ?? String(e), fields: err.fields ?? [] };
+    }),
+  };
+}
 
 /** Salesforce accepts at most 200 records per sObject Collections request. */
 export const COLLECTION_SIZE = 200;

@@ -22,7 +22,7 @@ interface Job {
   lineEnding: string;
 }
 
-const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
+export const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
 /** Results page size when the client does not pass maxRecords. */
 const DEFAULT_PAGE = 50_000;
 const jobs = new WeakMap<SandboxState, { seq: number; all: Map<string, Job> }>();
@@ -79,7 +79,7 @@ function valueAt(r: Record<string, unknown>, path: string): unknown {
   return cur;
 }
 
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   return `"${String(v).replace(/"/g, '""')}"`;
 }
@@ -138,7 +138,8 @@ function createJob(state: SandboxState, req: RestRequest): RestResponse {
   const body = (req.body ?? {}) as { operation?: string; query?: string; columnDelimiter?: string; lineEnding?: string; contentType?: string };
   if (body.operation !== 'query' && body.operation !== 'queryAll') throw new SalesforceError(400, 'INVALIDJOB', `Invalid operation: ${String(body.operation)}; expected query or queryAll`);
   if (!body.query) throw new SalesforceError(400, 'INVALIDJOB', 'A query is required');
-  if (/\bcount\s*\(\s*\)/i.test(body.query)) throw new SalesforceError(400, 'API_ERROR', 'Aggregate Relationships and aggregate functions are not supported in Bulk API 2.0 queries');
+  // Parent-to-child subqueries ("aggregate relationships") and aggregate functions have no CSV form.
+  if (/\bcount\s*\(\s*\)/i.test(body.query) || /\(\s*select\b/i.test(body.query)) throw new SalesforceError(400, 'API_ERROR', 'Aggregate Relationships and aggregate functions are not supported in Bulk API 2.0 queries');
   const delimiter = DELIMITERS[body.columnDelimiter ?? 'COMMA'];
   if (!delimiter) throw new SalesforceError(400, 'INVALIDJOB', `Invalid column delimiter: ${String(body.columnDelimiter)}`);
   const result = executeSoql(body.query, state.store, { includeDeleted: body.operation === 'queryAll', apiVersion: req.version });

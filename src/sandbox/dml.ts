@@ -111,5 +111,11 @@ export function deleteRecord(dml: Dml, o: ObjectDef, rec: SRecord, ctx: WriteCon
   if (!ctx.admin && !o.deletable) throw new RecordError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', `entity type ${o.name} does not support delete`);
   const now = sfDateTime(ctx.now);
   // Soft delete: the record goes to the recycle bin, still visible to queryAll.
-  dml.store.update(o, rec, { IsDeleted: true, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
+  const gone = { IsDeleted: true, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now };
+  dml.store.update(o, rec, gone);
+  // Contact.AccountId is a cascade-delete relationship: an account's contacts go with it.
+  if (o.name === 'Account') {
+    const contact = dml.store.describe('Contact')!;
+    for (const c of [...dml.store.scan('Contact')]) if (c.AccountId === rec.Id && c.IsDeleted !== true) dml.store.update(contact, c, gone);
+  }
 }

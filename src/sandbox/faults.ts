@@ -60,8 +60,12 @@ export class Faults {
     return this.active.map((f) => ({ ...f.spec, count: Number.isFinite(f.remaining) ? f.remaining : undefined }));
   }
 
-  /** The latency and the (first) error fault that apply to one request; consumes their counts. */
-  decide(method: string, path: string, objects: () => string[]): FaultDecision {
+  /**
+   * The latency and the (first) error fault that apply to one request; consumes their counts. A
+   * fault's `path` is tested against `paths`: the request's URL, and a composite's subrequest URLs
+   * (a fault on `composite/sobjects` or `query` applies to a composite that carries one).
+   */
+  decide(method: string, paths: readonly string[], objects: () => string[]): FaultDecision {
     const out: FaultDecision = { latencyMs: 0 };
     if (!this.active.length) return out;
     let objs: string[] | undefined;
@@ -69,7 +73,7 @@ export class Faults {
       if (f.remaining <= 0) continue;
       const m = f.spec.match ?? {};
       if (m.method && m.method.toUpperCase() !== method.toUpperCase()) continue;
-      if (f.path && !f.path.test(path)) continue;
+      if (f.path && !paths.some((p) => f.path!.test(p))) continue;
       if (m.object) {
         objs ??= objects().map((o) => o.toLowerCase());
         if (!objs.includes(m.object.toLowerCase())) continue;

@@ -134,6 +134,9 @@ export function generate(state: SandboxState, o: ObjectDef, opts: GenerateOption
         OwnerId: owner,
         IsConverted: false,
         IsUnreadByOwner: true,
+        HasOptedOutOfEmail: false,
+        HasOptedOutOfFax: false,
+        DoNotCall: false,
       };
     } else if (o.name === 'Contact') {
       const acct = accounts.length ? accounts[i % accounts.length] : undefined;
@@ -154,6 +157,10 @@ export function generate(state: SandboxState, o: ObjectDef, opts: GenerateOption
         LeadSource: pick(SOURCES),
         AccountId: acct ? acct.Id : null,
         OwnerId: owner,
+        IsEmailBounced: false,
+        HasOptedOutOfEmail: false,
+        HasOptedOutOfFax: false,
+        DoNotCall: false,
       };
     } else {
       const [city, country] = pick(PLACES);

@@ -62,6 +62,11 @@ export interface FieldDef {
   scale?: number;
   /** The picklist value describe marks `defaultValue` (Lead.Status 'Open - Not Contacted'). */
   picklistDefault?: string;
+  /**
+   * For a reference field: the name the parent uses for its children through it (Contact.AccountId →
+   * Account's `Contacts`), as describe's childRelationships and parent-to-child subqueries know it.
+   */
+  childRelationshipName?: string;
   /** Custom fields marked External ID: usable for upsert and lookups (indexed). */
   externalId?: boolean;
   /** Custom fields marked Unique: a second record with the same value is DUPLICATE_VALUE. */
@@ -105,6 +110,8 @@ export interface QueryableStore {
    * Returns undefined when that field has no index (the caller then scans).
    */
   lookup(objectName: string, fieldName: string, value: string): Iterable<SRecord> | undefined;
+  /** Every sObject type (for child relationships); a store without it supports no subqueries. */
+  sobjectTypes?(): Iterable<ObjectDef>;
 }
 
 /** A Salesforce API error as REST returns it: `[{"message", "errorCode", "fields"}]` with an HTTP status. */

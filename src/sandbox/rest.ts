@@ -3,6 +3,7 @@
  * limits. One synchronous dispatcher serves both HTTP requests and Composite subrequests.
  */
 import { handleBulk } from './bulk.ts';
+import { handleIngest } from './bulk-ingest.ts';
 import { deleteRecord, findForWrite, insertRecord, objectOrThrow, updateRecord } from './dml.ts';
 import { RecordError, RequestError, errorBody, notFound } from './errors.ts';
 import { faultError, lockMessage } from './faults.ts';
@@ -124,6 +125,7 @@ export function dispatch(state: SandboxState, req: RestRequest): RestResponse {
       return handleQuery(state, req, head === 'queryAll', parts[1]);
     case 'jobs':
       if (parts[1] === 'query') return handleBulk(state, req, parts.slice(2));
+      if (parts[1] === 'ingest') return handleIngest(state, req, parts.slice(2));
       throw notFound();
     default:
       throw notFound();
@@ -178,7 +180,7 @@ function sobjects(state: SandboxState, req: RestRequest, parts: string[]): RestR
   }
   if (parts[1] === 'describe' && parts.length === 2) {
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
-    return { status: 200, body: describeObject(o, v) };
+    return { status: 200, body: describeObject(o, v, store.schema.values()) };
   }
   if (parts.length === 2 && (parts[1] === 'updated' || parts[1] === 'deleted')) {
     if (req.method !== 'GET') throw methodNotAllowed(req.method);

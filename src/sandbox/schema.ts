@@ -21,6 +21,7 @@ interface FieldSpec {
   compoundFieldName?: string;
   precision?: number;
   scale?: number;
+  childName?: string;
 }
 
 const ro = (type: FieldType, length = 0, extra: Partial<FieldSpec> = {}): FieldSpec => ({ type, length, access: 'ro', ...extra });
@@ -153,7 +154,7 @@ const SPECS: Record<string, { label: string; labelPlural: string; keyPrefix: str
     fields: {
       ...systemFields(),
       MasterRecordId: ro('reference', 18, { referenceTo: ['Contact'], relationshipName: 'MasterRecord' }),
-      AccountId: rw('reference', 18, { label: 'Account ID', referenceTo: ['Account'], relationshipName: 'Account' }),
+      AccountId: rw('reference', 18, { label: 'Account ID', referenceTo: ['Account'], relationshipName: 'Account', childName: 'Contacts' }),
       LastName: req('string', 80, { label: 'Last Name' }),
       FirstName: rw('string', 40, { label: 'First Name' }),
       Salutation: rw('picklist', 40, { picklist: SALUTATIONS }),
@@ -190,7 +191,7 @@ const SPECS: Record<string, { label: string; labelPlural: string; keyPrefix: str
       MasterRecordId: ro('reference', 18, { referenceTo: ['Account'], relationshipName: 'MasterRecord' }),
       Name: req('string', 255, { label: 'Account Name' }),
       Type: rw('picklist', 255, { label: 'Account Type', picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] }),
-      ParentId: rw('reference', 18, { label: 'Parent Account ID', referenceTo: ['Account'], relationshipName: 'Parent' }),
+      ParentId: rw('reference', 18, { label: 'Parent Account ID', referenceTo: ['Account'], relationshipName: 'Parent', childName: 'ChildAccounts' }),
       ...address('Billing', 'Billing'),
       ...address('Shipping', 'Shipping'),
       Phone: rw('phone', 40, { label: 'Account Phone' }),
@@ -236,9 +237,9 @@ const SPECS: Record<string, { label: string; labelPlural: string; keyPrefix: str
       EmployeeNumber: rw('string', 20, { label: 'Employee Number' }),
       CommunityNickname: rw('string', 40, { label: 'Nickname' }),
       ...address('', ''),
-      ProfileId: req('reference', 18, { label: 'Profile ID', referenceTo: ['Profile'], relationshipName: 'Profile' }),
-      UserRoleId: rw('reference', 18, { label: 'Role ID', referenceTo: ['UserRole'], relationshipName: 'UserRole' }),
-      ManagerId: rw('reference', 18, { label: 'Manager ID', referenceTo: ['User'], relationshipName: 'Manager' }),
+      ProfileId: req('reference', 18, { label: 'Profile ID', referenceTo: ['Profile'], relationshipName: 'Profile', childName: 'Users' }),
+      UserRoleId: rw('reference', 18, { label: 'Role ID', referenceTo: ['UserRole'], relationshipName: 'UserRole', childName: 'Users' }),
+      ManagerId: rw('reference', 18, { label: 'Manager ID', referenceTo: ['User'], relationshipName: 'Manager', childName: 'ManagedUsers' }),
       TimeZoneSidKey: req('picklist', 40, { label: 'Time Zone', picklist: TIME_ZONES }),
       LocaleSidKey: req('picklist', 40, { label: 'Locale', picklist: LOCALES }),
       EmailEncodingKey: req('picklist', 40, { label: 'Email Encoding', picklist: ENCODINGS }),
@@ -312,6 +313,7 @@ function toFieldDef(name: string, spec: FieldSpec): FieldDef {
   if (spec.components) def.components = spec.components;
   if (spec.compoundFieldName) def.compoundFieldName = spec.compoundFieldName;
   if (spec.precision !== undefined) def.precision = spec.precision;
+  if (spec.childName) def.childRelationshipName = spec.childName;
   if (spec.scale !== undefined) def.scale = spec.scale;
   if (spec.defaulted) (def as FieldDef & { defaulted?: boolean }).defaulted = true;
   return def;
@@ -482,10 +484,31 @@ export function describeObjectSummary(o: ObjectDef, version: string): Record<str
   };
 }
 
-export function describeObject(o: ObjectDef, version: string): Record<string, unknown> {
+/** Every reference to `o` from any type, as describe's childRelationships lists them. */
+export function childRelationships(schema: Iterable<ObjectDef>, o: ObjectDef): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const child of schema) {
+    for (const f of child.fields.values()) {
+      if (f.type !== 'reference' || !f.referenceTo?.includes(o.name)) continue;
+      out.push({
+        cascadeDelete: child.name === 'Contact' && f.name === 'AccountId',
+        childSObject: child.name,
+        deprecatedAndHidden: false,
+        field: f.name,
+        junctionIdListNames: [],
+        junctionReferenceTo: [],
+        relationshipName: f.childRelationshipName ?? null,
+        restrictedDelete: false,
+      });
+    }
+  }
+  return out;
+}
+
+export function describeObject(o: ObjectDef, version: string, schema: Iterable<ObjectDef> = []): Record<string, unknown> {
   return {
     ...describeObjectSummary(o, version),
-    childRelationships: [],
+    childRelationships: childRelationships(schema, o),
     compactLayoutable: true,
     fields: [...o.fields.values()].map(describeField),
     namedLayoutInfos: [],

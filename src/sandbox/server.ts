@@ -46,6 +46,12 @@ const VERSION_PATH = /^\/services\/data\/v(\d+)\.(\d)(\/[^?]*)?(?:\?.*)?$/;
 const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BwAA3QDcpVEn8wAAAABJRU5ErkJggg==', 'base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A composite's subrequest URLs (faults matched by path see them as they see the composite's own). */
+function subrequestUrls(path: string, body: unknown): string[] {
+  const subs = path === '/composite' ? (body as { compositeRequest?: Array<{ url?: unknown }> } | undefined)?.compositeRequest : undefined;
+  return Array.isArray(subs) ? subs.map((s) => s?.url).filter((u): u is string => typeof u === 'string') : [];
+}
+
 /** The sObject types a request touches, for faults matched by object. */
 function objectsOf(state: SandboxState, path: string, body: unknown, query: Record<string, string | undefined>): string[] {
   const m = /^\/sobjects\/([^/]+)/.exec(path);
@@ -65,6 +71,8 @@ function objectsOf(state: SandboxState, path: string, body: unknown, query: Reco
     if (Array.isArray(records)) return records.map((r) => r?.attributes?.type ?? '');
     return (query.ids ?? '').split(',').map((id) => state.store.objectForId(normalizeId(id) ?? id)?.name ?? '');
   }
+  const ingestObject = (body as { object?: unknown } | undefined)?.object;
+  if (path.startsWith('/jobs/ingest') && typeof ingestObject === 'string') return [ingestObject];
   const soql = query.q ?? (body as { query?: string } | undefined)?.query;
   const from = soql ? /\bfrom\s+([A-Za-z0-9_]+)/i.exec(soql) : null;
   return from ? [from[1]] : [];
@@ -119,7 +127,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       state.limits.consume();
       const query = req.query as Record<string, string | undefined>;
       if (req.body && typeof req.body === 'object' && BAD_JSON in req.body) throw new RequestError(400, 'JSON_PARSER_ERROR', (req.body as BadJson)[BAD_JSON]);
-      const decision = state.faults.decide(req.method, req.url, () => objectsOf(state, path, req.body, query));
+      const decision = state.faults.decide(req.method, [req.url, ...subrequestUrls(path, req.body)], () => objectsOf(state, path, req.body, query));
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       state.stats.count(kindOf(path));
       let fault: FaultKind | undefined = decision.fault;

@@ -37,6 +37,10 @@ export class Store implements QueryableStore {
     return this.schema.get(objectName.toLowerCase());
   }
 
+  sobjectTypes(): Iterable<ObjectDef> {
+    return this.schema.values();
+  }
+
   objectForId(id: string): ObjectDef | undefined {
     return this.byPrefix.get(id.slice(0, 3));
   }

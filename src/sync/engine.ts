@@ -28,7 +28,8 @@ import {
 import { recordsPushed, syncErrors, syncLatency } from '../metrics.ts';
 import type { OrgClient, SalesforceClients } from '../salesforce/client.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
-import { contactSelect, CREATED_LEAD_SELECT, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
+import { BODY_QUERY_CHARS, contactSelect, CREATED_LEAD_SELECT, leadSelect, mappedFields, readBatch } from './match.ts';
+import { inListQueries } from '../salesforce/soql.ts';
 import { planLead, type FieldInfo, type LeadPlan, type ObjectPlan, type PlanLead, type SfRecord } from './plan.ts';
 import { afterTransientFailure, backoffMs, claimDue, keepClaimed, LEASE_SECONDS } from './queue.ts';
 import { defaultSettings, normalizeSettings, PUSH_OBJECTS, type PushObject, type SettingsDocument } from './settings.ts';
@@ -121,10 +122,20 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
   const messages = conversationMapped ? await loadMessages(db, leads.map((l) => l.id)) : [];
   const emails = leads.map((l) => l.fields.email).filter((e): e is string => typeof e === 'string').map((e) => e.toLowerCase());
   const storedLeadIds = leads.map((l) => l.fields.salesforce_lead_id).filter((v): v is string => typeof v === 'string');
-  const sfLeads = await fetchLeads(client, leadSelect(mappedFields(settings.mappings.lead, describe.lead)), storedLeadIds, emails);
-  const convertedContactIds = sfLeads.map((l) => l.ConvertedContactId).filter((v): v is string => typeof v === 'string');
   const storedContactIds = leads.map((l) => l.fields.salesforce_contact_id).filter((v): v is string => typeof v === 'string');
-  const sfContacts = await fetchContacts(client, contactSelect(mappedFields(settings.mappings.contact, describe.contact)), [...storedContactIds, ...convertedContactIds], emails);
+  // Company names of every lead: the Accounts by name come in the same composite as the matches
+  // (step 3 of the Account priority then uses them only for leads that steps 1 and 2 left without one).
+  const companies = leads.filter((l) => typeof l.fields.email === 'string' && typeof l.fields.company === 'string' && l.fields.company.trim()).map((l) => (l.fields.company as string).trim());
+  const reads = await readBatch(client, {
+    leadSelect: leadSelect(mappedFields(settings.mappings.lead, describe.lead)),
+    contactSelect: contactSelect(mappedFields(settings.mappings.contact, describe.contact)),
+    leadIds: storedLeadIds,
+    contactIds: storedContactIds,
+    emails,
+    companies,
+  });
+  const sfLeads = reads.leads;
+  const sfContacts = reads.contacts;
 
   const byLead = new Map<string, PlanLead['messages'][number][]>();
   for (const m of messages) {
@@ -156,12 +167,9 @@ export async function readAndPlan(db: Queryable, client: OrgClient, orgId: strin
       contact: m.contact ? { Owner: m.contact.record.Owner as never, Account: m.contact.record.Account as never } : null,
     });
   }
-  // Step 3 of the Account priority, for the leads steps 1 and 2 left without one: one query for all names.
-  const names = [...enrichmentSources.values()].filter((s) => !pickAccount(s) && s.company?.trim()).map((s) => s.company!.trim());
-  if (names.length > 0) {
-    const accounts = (await fetchAccountsByName(client, names)) as unknown as SfAccount[];
-    for (const source of enrichmentSources.values()) if (!pickAccount(source)) source.accountsByName = accounts;
-  }
+  // Step 3 of the Account priority, for the leads steps 1 and 2 left without one.
+  const accounts = reads.accounts as unknown as SfAccount[];
+  for (const source of enrichmentSources.values()) if (!pickAccount(source) && source.company?.trim()) source.accountsByName = accounts;
   const enrichment = new Map([...enrichmentSources].map(([id, source]) => [id, enrich(source)]));
   return { settings, describe, leads, plans, enrichment, enrichmentSources };
 }
@@ -217,7 +225,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
   for (const lead of leads) {
     const plan = ctx.plans.get(lead.id)!;
     // A periodic refresh reads Account and Owner data; it never writes to Salesforce.
-    if (refreshOnly.has(lead.id)) plan.objects = plan.objects.map((p) => ({ ...p, action: 'none', changes: {}, error: undefined, reason: 'refresh of Salesforce data only' }));
+    if (refreshOnly.has(lead.id)) plan.objects = plan.objects.map((p) => ({ ...p, action: 'none', changes: {}, error: undefined, heldBack: undefined, reason: 'refresh of Salesforce data only' }));
     const outcome = outcomes.get(lead.id)!;
     if (plan.leadRecord) outcome.ids.lead = plan.leadRecord.Id;
     if (plan.contactRecord) outcome.ids.contact = plan.contactRecord.Id;
@@ -250,6 +258,9 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
   const pushed = new Map<string, number>();
   /** Leads whose Salesforce Lead this push created: lead id → Salesforce id. */
   const created = new Map<string, string>();
+  // The created Leads' owners are read back in the same composite as the creates, by email (the
+  // create's own result names the record among them).
+  let readBack: { records: SfRecord[] } | { error: unknown } = { records: [] };
   try {
     await writeItems(
       client,
@@ -274,24 +285,35 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
       },
       // A lead refused on its Lead write is not written to Contact in the same push.
       (item) => outcomes.get(item.key)!.status !== 'error',
+      {
+        queries: (creates) => inListQueries(creates.map((i) => String(i.values.Email ?? '')).filter(Boolean), (list) => `SELECT ${CREATED_LEAD_SELECT.join(', ')} FROM Lead WHERE Email IN (${list})`, BODY_QUERY_CHARS),
+        done: (outcome) => {
+          if ('error' in outcome) readBack = outcome;
+          else if ('records' in readBack) readBack.records.push(...(outcome.records as SfRecord[]));
+        },
+      },
     );
   } catch (error) {
     if (!(error instanceof WriteInterrupted)) throw error;
-    // A request got no per-record answer. Its records may be written (a create that timed out may
-    // have committed): those leads are retried, and the retry matches by email first, so a
-    // committed create is found and updated, never created twice. Leads answered already are done.
-    const failure = requestFailure(error.failure);
-    if (failure.code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, ctx.settings, error.failure as Error);
-    if (failure.kind !== 'retry') return handleBatchFailure(deps, orgId, claimed, error.failure);
-    syncErrors.inc({ code: failure.code });
-    for (const item of error.unanswered) {
-      const outcome = outcomes.get(item.key)!;
-      if (outcome.status === 'error' || outcome.status === 'retry') continue;
-      outcome.status = afterTransientFailure(attemptsOf.get(item.key) ?? 0);
-      outcome.error = { code: failure.code, message: failure.message };
-      log(item.key, planOf(item), outcome.status === 'retry' ? 'retrying' : 'error', item.id ?? null, failure.code, failure.message);
+    // A request (a composite, or one of its subrequests) got no per-record answer. Its records may
+    // be written (a create that timed out may have committed): those leads are retried, and the
+    // retry matches by email first, so a committed create is found and updated, never created
+    // twice. Leads answered already are done. Each failed part keeps its own error.
+    const failures = error.groups.map((g) => ({ group: g, failure: requestFailure(g.failure) }));
+    for (const { group, failure } of failures) if (failure.code === 'INVALID_FIELD') await flagVanishedField(deps, orgId, ctx.settings, group.failure as Error);
+    const halting = failures.find((f) => f.failure.kind !== 'retry');
+    if (halting) return handleBatchFailure(deps, orgId, claimed, halting.group.failure);
+    for (const { group, failure } of failures) {
+      syncErrors.inc({ code: failure.code });
+      for (const item of group.items) {
+        const outcome = outcomes.get(item.key)!;
+        if (outcome.status === 'error' || outcome.status === 'retry') continue;
+        outcome.status = afterTransientFailure(attemptsOf.get(item.key) ?? 0);
+        outcome.error = { code: failure.code, message: failure.message };
+        log(item.key, planOf(item), outcome.status === 'retry' ? 'retrying' : 'error', item.id ?? null, failure.code, failure.message);
+      }
+      deps.logger.warn({ org_id: orgId, code: failure.code, err: group.failure }, 'salesforce write failed; leads will be retried');
     }
-    deps.logger.warn({ org_id: orgId, code: failure.code, err: error.failure }, 'salesforce write failed; leads will be retried');
   } finally {
     for (const [key, n] of pushed) {
       const [object, operation] = key.split(' ');
@@ -304,7 +326,7 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
     const held = ctx.plans.get(leadId)!.objects.find((p) => p.heldBack && !p.heldBack.heldBy);
     if (held) log(leadId, held, 'success', salesforceId, held.heldBack!.reason, held.reason ?? null);
   }
-  await enrichCreatedLeads(deps, client, ctx, created);
+  enrichCreatedLeads(deps, client.orgId, ctx, created, readBack);
   const claims = new Map(claimed.map((c) => [c.lead_id, c]));
   const completions: LeadCompletion[] = [];
   const retries: LeadRetry[] = [];
@@ -345,20 +367,18 @@ async function pushClaimed(deps: EngineDeps, orgId: string, claimed: ClaimedRow[
 
 /**
  * A Lead this push created has its owner only now — the API user, or whoever Salesforce's assignment
- * rules picked: one query for the batch reads them back, so a new lead knows its rep at once instead
- * of at the next push or refresh. Unreadable now: the lead keeps what the match read, nothing fails.
+ * rules picked: the read-back in the creates' composite brings them, so a new lead knows its rep at
+ * once instead of at the next push or refresh. Unread (that query failed): the lead keeps what the
+ * match read, nothing fails.
  */
-async function enrichCreatedLeads(deps: EngineDeps, client: OrgClient, ctx: BatchContext, created: ReadonlyMap<string, string>): Promise<void> {
+function enrichCreatedLeads(deps: EngineDeps, orgId: string, ctx: BatchContext, created: ReadonlyMap<string, string>, readBack: { records: SfRecord[] } | { error: unknown }): void {
   const sources = [...created].filter(([leadId]) => ctx.enrichmentSources.has(leadId));
   if (sources.length === 0) return;
-  let records: SfRecord[];
-  try {
-    records = await fetchLeads(client, CREATED_LEAD_SELECT, sources.map(([, id]) => id), []);
-  } catch (err) {
-    deps.logger.warn({ org_id: client.orgId, err }, 'could not read the owners of created leads; they are read at the next push');
+  if ('error' in readBack) {
+    deps.logger.warn({ org_id: orgId, err: readBack.error }, 'could not read the owners of created leads; they are read at the next push');
     return;
   }
-  const byId = new Map(records.map((r) => [r.Id.slice(0, 15), r]));
+  const byId = new Map(readBack.records.map((r) => [r.Id.slice(0, 15), r]));
   for (const [leadId, salesforceId] of sources) {
     const record = byId.get(salesforceId.slice(0, 15));
     if (!record) continue;

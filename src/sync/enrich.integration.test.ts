@@ -115,10 +115,11 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     for (let i = 0; i < 50; i++) ids.push((await call('POST', '/leads', { fields: { email: `brand.new${i}@example.com`, first_name: `New${i}`, last_name: 'Lead', company: 'Nowhere Inc' } })).body.id);
     await sb('POST', '/__sandbox/stats/reset');
     await drain(deps, org.id);
-    // A handful for the whole batch (describes, the match queries, the create, the one read-back), never one per lead.
+    // A handful for the whole batch (describes, the match queries, the create, the one read-back), never one per lead:
+    // the match queries in one composite, the create and its read-back in another.
     const stats = await sb('GET', '/__sandbox/stats');
-    expect(stats.api_calls).toBeLessThanOrEqual(8);
-    expect(stats.by_kind.collections).toBe(1);
+    expect(stats.api_calls).toBeLessThanOrEqual(4);
+    expect(stats.by_kind.composite).toBe(2);
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id, Email, OwnerId, Owner.Name, Owner.Email FROM Lead WHERE Email LIKE 'brand.new%'")}`, {
       headers: { authorization: `Bearer ${await sandboxToken(world.sandbox)}` },
     });
@@ -227,5 +228,23 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect(stats.by_kind.collections ?? 0).toBe(0);
     const res = await fetch(`${world.sandbox.url}/services/data/v62.0/sobjects/Lead/${sfLead}?fields=Title`, { headers });
     expect((await res.json()).Title).toBe('Edited in Salesforce');
+  });
+
+  it('a refresh of a lead whose create is held back (exists_as_contact) logs no skip again', async () => {
+    await sb('POST', '/__sandbox/records/Contact', { LastName: 'K', Email: 'held.refresh@example.com', OwnerId: sam });
+    await call('PUT', '/integrations/salesforce/settings', {
+      push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: false, create_when_no_match: false } },
+      mappings: { lead: [], contact: [] },
+    });
+    const l = await pushLead({ email: 'held.refresh@example.com' });
+    const skips = async () => ((await call('GET', `/integrations/salesforce/sync/log?lead_id=${l.id}`)).body.items as any[]).filter((e) => e.operation === 'skip');
+    expect(await skips()).toEqual([expect.objectContaining({ object: 'Lead', error_code: 'exists_as_contact' })]);
+    expect(l.sync.status).toBe('not_synced');
+    await world.api.database.db.query(`update leads set enriched_at = now() - interval '25 hours' where id = $1`, [l.id]);
+    const { queueEnrichmentRefresh } = await import('./engine.ts');
+    expect(await queueEnrichmentRefresh(deps)).toBe(1);
+    await drain(deps, org.id);
+    expect(await skips()).toHaveLength(1);
+    expect((await call('GET', `/leads/${l.id}`)).body).toMatchObject({ sync: { status: 'not_synced' }, fields: { salesforce_assigned_sales_rep_id: sam } });
   });
 });

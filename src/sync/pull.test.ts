@@ -257,6 +257,34 @@ describe(`pull runs against the sandbox (${engineName})`, () => {
     expect(lead.fields).toMatchObject({ email: 'vic@acme.example', title: 'VP Sales', salesforce_contact_id: c, salesforce_account_id: acme, salesforce_assigned_sales_rep_id: sam });
   });
 
+  it('an API limit pauses the run and passing Salesforce trouble is retried: both resume from the checkpoint', async () => {
+    await sb('POST', '/__sandbox/generate/Lead', { count: 900, template: { LeadSource: 'Web' } });
+    const id = await rule("LeadSource = 'Web'");
+    let batches = 0;
+    const d = deps({
+      pageSize: 200,
+      onProgress: async () => {
+        batches++;
+        if (batches === 1) await sb('POST', '/__sandbox/faults', { faults: [{ match: { path: 'query' }, error: 'REQUEST_LIMIT_EXCEEDED', count: 1 }] });
+        if (batches === 3) await sb('POST', '/__sandbox/faults', { faults: [{ match: { path: 'query' }, error: 'SERVER_UNAVAILABLE', count: 1 }] });
+      },
+    });
+    const runId = (await staff('POST', `/integrations/salesforce/pull-rules/${id}/run`)).body.run_id;
+    await pullOnce(d, runId);
+    // Paused at the limit: the run waits (as the organization's push does), the pages it stored kept.
+    const paused = (await staff('GET', `/integrations/salesforce/pull-runs/${runId}`)).body;
+    expect(paused.status).toBe('running');
+    expect(paused.processed).toBeGreaterThanOrEqual(200);
+    expect(paused.processed).toBeLessThan(900);
+    const { rows } = await world.api.database.db.query<{ hold_reason: string; pause_reason: string }>(
+      'select r.hold_reason, s.pause_reason from pull_runs r join sync_org_state s on s.org_id = r.org_id where r.id = $1',
+      [runId],
+    );
+    expect(rows[0]).toEqual({ hold_reason: 'request_limit', pause_reason: 'request_limit' });
+    expect(await finish(runId, d)).toMatchObject({ status: 'succeeded', processed: 900, created: 900, updated: 0 });
+    expect(await leads()).toHaveLength(500);
+  });
+
   it('a run survives a revoked token: it waits for reconnection, then finishes from its checkpoint', async () => {
     await insert('Lead', Array.from({ length: 700 }, (_, i) => ({ LastName: `R${i}`, Company: 'Revoke Co', Email: `r${i}@revoke.example`, LeadSource: 'Web' })));
     const id = await rule("LeadSource = 'Web'");

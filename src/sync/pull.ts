@@ -31,20 +31,23 @@ import { recordsPulled } from '../metrics.ts';
 import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceErrorCode, type FieldDescribe, type OrgClient, type SalesforceClients } from '../salesforce/client.ts';
 import { loadSettings } from './engine.ts';
 import { enrich, ENRICHMENT_FIELDS, pickAccount, type EnrichmentInput, type SfAccount } from './enrich.ts';
-import { contactSelect, fetchAccountsByName, fetchContacts, fetchLeads, leadSelect, mappedFields } from './match.ts';
+import { accountQueries, contactSelect, dedupe, leadSelect, mappedFields, recordQueries } from './match.ts';
 import { checkFilter, pullCountQuery, pullQuery, soqlDateTime, type FilterCheck } from './pull-filter.ts';
 import type { SfRecord } from './plan.ts';
 import { backoffMs, MAX_ATTEMPTS } from './queue.ts';
 
 /** Above this many records a run reads through a Bulk API 2.0 query job instead of REST pages. */
 export const BULK_THRESHOLD = 10_000;
-/** Records written to the database per statement (one transaction with the checkpoint); REST pages are at most 2,000. */
-export const PULL_BATCH = 5_000;
 /**
- * Account/Owner reads of a batch: push's batched queries, sent five to a composite call with IN lists
- * of up to this many URL-encoded characters (SOQL allows 100,000): one or two calls per batch.
+ * Records written to the database per statement (one transaction with the checkpoint): a REST page
+ * (at most 2,000), or 2,500 rows of a Bulk result — 40 batches, so 40 composite reads, for 100,000.
  */
-const READS = { composite: true, maxChars: 90_000 } as const;
+export const PULL_BATCH = 2_500;
+/**
+ * Account/Owner reads of a batch: push's batched queries, sent in a composite body with IN lists of
+ * up to this many URL-encoded characters (SOQL allows 100,000 a statement; a query URL ~16 KB).
+ */
+const READ_CHARS = 90_000;
 /** A run's lease; renewed every third of it while the run works. A killed process's run is taken over after it. */
 export const PULL_LEASE_MS = 60_000;
 
@@ -382,45 +385,46 @@ class RunWorker {
     return out;
   }
 
-  /** Account and Owner data for the batch: the records' own relationship fields plus push's batched reads. */
+  /**
+   * Account and Owner data for the batch: the records' own relationship fields plus push's batched
+   * reads (the same queries and rules) — the other object by email and Accounts by company name —
+   * sent together, five to a composite call: one call per batch.
+   */
   private async enrichment(records: SfRecord[]): Promise<Map<string, ReturnType<typeof enrich>>> {
-    const emails = [...new Set(records.map((r) => (typeof r.Email === 'string' ? r.Email.trim().toLowerCase() : '')).filter((e) => e && isValidEmail(e)))];
-    const sources = new Map<string, EnrichmentInput>();
+    const key = (r: SfRecord) => (typeof r.Email === 'string' ? r.Email.trim().toLowerCase() : '');
+    const emails = [...new Set(records.map(key).filter((e) => e && isValidEmail(e)))];
+    const lead = this.rule.object === 'Lead';
+    const companies = lead ? [...new Set(records.map((r) => (typeof r.Company === 'string' ? r.Company.trim() : '')).filter(Boolean))] : [];
+    const others = emails.length ? recordQueries(lead ? 'Contact' : 'Lead', lead ? contactSelect([]) : leadSelect([]), [], emails, READ_CHARS) : [];
+    const results = await this.client.queries<SfRecord>([...others, ...accountQueries(companies, READ_CHARS)]);
+    const byEmail = new Map<string, SfRecord[]>();
+    for (const r of dedupe(results.slice(0, others.length).flat())) if (key(r)) byEmail.set(key(r), [...(byEmail.get(key(r)) ?? []), r]);
+    const accounts = dedupe(results.slice(others.length).flat()) as unknown as SfAccount[];
     const newest = (list: SfRecord[]) => [...list].sort((a, b) => String(b.CreatedDate ?? '').localeCompare(String(a.CreatedDate ?? '')))[0];
-    const byEmail = (list: SfRecord[]) => {
-      const map = new Map<string, SfRecord[]>();
-      for (const r of list) if (typeof r.Email === 'string') map.set(r.Email.trim().toLowerCase(), [...(map.get(r.Email.trim().toLowerCase()) ?? []), r]);
-      return map;
-    };
-    if (this.rule.object === 'Lead') {
-      const contacts = byEmail(emails.length ? await fetchContacts(this.client, contactSelect([]), [], emails, READS) : []);
-      for (const r of records) {
-        const contact = typeof r.Email === 'string' ? newest(contacts.get(r.Email.trim().toLowerCase()) ?? []) : undefined;
-        sources.set(r.Id, {
+    const out = new Map<string, ReturnType<typeof enrich>>();
+    for (const r of records) {
+      const found = byEmail.get(key(r)) ?? [];
+      let source: EnrichmentInput;
+      if (lead) {
+        const contact = newest(found);
+        source = {
           company: typeof r.Company === 'string' ? r.Company : null,
           lead: { IsConverted: false, Owner: r.Owner as never, ConvertedAccount: null, ConvertedContact: null },
           contact: contact ? { Owner: contact.Owner as never, Account: contact.Account as never } : null,
-        });
-      }
-    } else {
-      // A Contact's own Account and owner; a converted Lead with the email names the Account first.
-      const leads = byEmail(emails.length ? await fetchLeads(this.client, leadSelect([]), [], emails, READS) : []);
-      for (const r of records) {
-        const list = typeof r.Email === 'string' ? (leads.get(r.Email.trim().toLowerCase()) ?? []) : [];
-        const lead = newest(list.filter((l) => l.IsConverted === true)) ?? newest(list);
-        sources.set(r.Id, {
+        };
+      } else {
+        // A Contact's own Account and owner; a converted Lead with the email names the Account first.
+        const match = newest(found.filter((l) => l.IsConverted === true)) ?? newest(found);
+        source = {
           company: null,
-          lead: lead ? { IsConverted: lead.IsConverted === true, Owner: lead.Owner as never, ConvertedAccount: lead.ConvertedAccount as never, ConvertedContact: { Owner: r.Owner as never } } : null,
+          lead: match ? { IsConverted: match.IsConverted === true, Owner: match.Owner as never, ConvertedAccount: match.ConvertedAccount as never, ConvertedContact: { Owner: r.Owner as never } } : null,
           contact: { Owner: r.Owner as never, Account: r.Account as never },
-        });
+        };
       }
+      if (!pickAccount(source)) source.accountsByName = accounts;
+      out.set(r.Id, enrich(source));
     }
-    const names = [...sources.values()].filter((s) => !pickAccount(s) && s.company?.trim()).map((s) => s.company!.trim());
-    if (names.length > 0) {
-      const accounts = (await fetchAccountsByName(this.client, names, READS)) as unknown as SfAccount[];
-      for (const source of sources.values()) if (!pickAccount(source)) source.accountsByName = accounts;
-    }
-    return new Map([...sources].map(([id, source]) => [id, enrich(source)]));
+    return out;
   }
 }
 

@@ -19,6 +19,9 @@ export const UI_CSP =
 /** Paths that are never UI pages: an unknown one is the API's JSON 404, not the app. */
 const NOT_UI = /^\/(api|oauth|assets|ui|metrics|healthz|readyz)(\/|$)/;
 
+/** Where the app has pages; any other path still gets the app (its "not found" page) but with status 404. */
+const UI_PAGES = /^\/(orgs\/[^/]+(\/.*)?)?$/;
+
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LeadSync</title></head>
 <body><h1>The web UI is not built</h1><p>Run <code>npm install</code> (or <code>npm run build:web</code>) in the LeadSync folder, then reload.</p></body></html>`;
 
@@ -45,7 +48,7 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
     if (NOT_UI.test(path)) return reply.callNotFound();
     uiHeaders(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
     if (!existsSync(WEB_DIST + 'index.html')) return reply.code(503).send(NOT_BUILT);
-    return reply.send(await readFile(WEB_DIST + 'index.html'));
+    return reply.code(UI_PAGES.test(path) ? 200 : 404).send(await readFile(WEB_DIST + 'index.html'));
   };
   app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) => {
     if (!existsSync(WEB_DIST + 'favicon.svg')) return reply.callNotFound();

@@ -4,11 +4,15 @@
  * directory, the embedded sandbox as Salesforce.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run, runToEnd, waitFor, type Run } from '../helpers/cli.ts';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../helpers/database.ts';
+
+// Each test spawns `leadsync` processes (several seconds each on a busy 2-core machine).
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 describe('admin commands while leadsync start runs on the same data directory', () => {
   let dir: string;
@@ -22,13 +26,20 @@ describe('admin commands while leadsync start runs on the same data directory', 
   };
   const sf = (p = '') => `/api/v1/orgs/${orgId}/integrations/salesforce${p}`;
 
+  let busy: Server;
+  let sandboxUrl: string;
+
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'leadsync-admin-'));
-    start = run(['start', '--port', '0', '--sandbox-port', '0', '--data-dir', dir], { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50' });
-    url = (await waitFor(start, /Web UI:\s+(http:\/\/\S+?)\/\s/))[1];
+    // The sandbox's port is taken: start must pick a free one and say which.
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyPort = (busy.address() as AddressInfo).port;
+    start = run(['start', '--port', '0', '--sandbox-port', String(busyPort), '--data-dir', dir], { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50' });
+    url = (await waitFor(start, /Web UI:\s+(http:\/\/\S+?)\/\s/, 200_000))[1];
     orgId = (await waitFor(start, /Demo organization:.*id (\S+)/))[1];
     apiKey = (await waitFor(start, /Demo API key:\s+(\S+)/))[1];
-    const sandboxUrl = (await waitFor(start, /Salesforce sandbox:\s+(http:\/\/\S+)/))[1];
+    sandboxUrl = (await waitFor(start, /Salesforce sandbox:\s+(http:\/\/\S+)/))[1];
     // The demo organization connects to the embedded sandbox through its own connected app.
     const connected = await api('POST', sf('/connect'), { login_url: sandboxUrl, client_id: 'leadsync-sandbox-client', client_secret: 'leadsync-sandbox-secret' });
     expect(connected.body.status).toBe('connected');
@@ -37,12 +48,22 @@ describe('admin commands while leadsync start runs on the same data directory', 
       mappings: { lead: [{ spara_field: 'title', salesforce_field: 'Title' }], contact: [] },
     });
     expect(settings.status).toBe(200);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     start.child.kill('SIGTERM');
     await start.exited;
+    // Stopped: the URL file is gone with it.
+    await expect(stat(path.join(dir, 'server.json'))).rejects.toThrow();
+    busy.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--sandbox-port taken: the sandbox runs on a free port, printed', async () => {
+    const port = Number(new URL(sandboxUrl).port);
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe((busy.address() as AddressInfo).port);
+    expect((await fetch(`${sandboxUrl}/services/data`)).status).toBe(200);
   });
 
   it('the running process records its URL in the data directory, mode 0600', async () => {

@@ -101,7 +101,7 @@ describe('leadsync CLI arguments', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
 
 describe.runIf(serverUrl)('leadsync serve and worker on PostgreSQL', () => {

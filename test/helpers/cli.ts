@@ -12,8 +12,8 @@ export interface Run {
   exited: Promise<number | null>;
 }
 
-export function run(args: string[], env: Record<string, string | undefined> = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function run(args: string[], env: Record<string, string | undefined> = {}, nodeArgs: string[] = []): Run {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -37,4 +37,15 @@ export async function waitFor(r: Run, pattern: RegExp, ms = 60_000): Promise<Reg
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error(`timed out waiting for ${pattern}:\n${r.output()}`);
+}
+
+/** Polls `check` until it returns a value (not undefined), or throws after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms: number, what: string, pollMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }

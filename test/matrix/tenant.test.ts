@@ -18,6 +18,10 @@ interface Fixture {
   other: { id: string; apiKey: string };
   leadId: string;
   workflowId: string;
+  /** A Pull Rule with a finished run, and one that has never run (for "Run now"). */
+  pullRuleId: string;
+  idleRuleId: string;
+  pullRunId: string;
   sandboxUrl: string;
   fresh: () => number;
   newWorkflow: (org: { id: string; apiKey: string }) => Promise<string>;
@@ -40,8 +44,12 @@ const sf = `${o}/integrations/salesforce`;
 
 const EXPECTED: Record<string, Expectation> = {
   'GET /': { status: 200 },
-  'GET /orgs/*': { status: 200, path: (f) => `/orgs/${f.main.id}/settings/salesforce` },
-  'GET /ui/:file': { status: 200, path: () => '/ui/app.js' },
+  // The web UI: every page path gets the app (it signs in through the API); its files need no token.
+  'GET /*': { status: 200, path: (f) => `/orgs/${f.main.id}/leads` },
+  'GET /favicon.svg': { status: 200 },
+  // The OAuth callback's error page's stylesheet.
+  'GET /ui/app.css': { status: 200 },
+  'GET /assets/*': { status: 200 },
   'GET /healthz': { status: 200 },
   'GET /readyz': { status: 200 },
   'GET /metrics': { status: { none: 401, bad: 401, other: 401, org: 401, staff: 200 } },
@@ -56,6 +64,10 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/v1/docs/static/swagger-initializer.js': { status: 200 },
   'GET /api/v1/docs/static/*': { status: 200, path: () => '/api/v1/docs/static/swagger-ui.css' },
   'GET /api/v1/me': { status: { none: 401, bad: 401, other: 200, org: 200, staff: 200 } },
+  // Sessions open only from a token in the Authorization header (never from a cookie alone).
+  'POST /api/v1/session': { status: { none: 401, bad: 401, other: 201, org: 201, staff: 201 } },
+  'GET /api/v1/session': { status: { none: 401, bad: 401, other: 200, org: 200, staff: 200 } },
+  'DELETE /api/v1/session': { status: { none: 401, bad: 401, other: 204, org: 204, staff: 204 } },
   'POST /api/v1/orgs': { status: staffOnly(201), body: (f) => ({ name: `Matrix ${f.fresh()}` }) },
   [`GET ${o}`]: { status: api(200) },
   [`GET ${o}/data-model/fields`]: { status: api(200) },
@@ -69,6 +81,11 @@ const EXPECTED: Record<string, Expectation> = {
   [`POST ${o}/workflows`]: { status: api(201), body: (f) => ({ name: `W${f.fresh()}`, trigger: 'lead.created', actions: [] }) },
   [`GET ${o}/workflows`]: { status: api(200) },
   [`GET ${o}/workflows/:id`]: { status: api(200), path: (f) => `/api/v1/orgs/${f.main.id}/workflows/${f.workflowId}` },
+  [`PUT ${o}/workflows/:id`]: {
+    status: api(200),
+    path: (f) => `/api/v1/orgs/${f.main.id}/workflows/${f.workflowId}`,
+    body: (f) => ({ name: `W${f.fresh()}`, trigger: 'lead.created', actions: [] }),
+  },
   [`DELETE ${o}/workflows/:id`]: { status: api(204), path: async (f, org) => `/api/v1/orgs/${org.id}/workflows/${await f.newWorkflow(org)}` },
   [`GET ${o}/workflows/:id/runs`]: { status: api(200), path: (f) => `/api/v1/orgs/${f.main.id}/workflows/${f.workflowId}/runs` },
   [`GET ${o}/outbox`]: { status: api(200) },
@@ -87,8 +104,21 @@ const EXPECTED: Record<string, Expectation> = {
   [`GET ${sf}/sync`]: { status: api(200) },
   [`GET ${sf}/sync/log`]: { status: api(200) },
   [`POST ${sf}/sync/preview/:lead`]: { status: api(200), path: (f) => `/api/v1/orgs/${f.main.id}/integrations/salesforce/sync/preview/${f.leadId}` },
-  [`POST ${sf}/sync/backfill`]: { status: api(200) },
+  [`POST ${sf}/sync/backfill`]: { status: api(202) },
   [`POST ${sf}/sync/retry`]: { status: api(200) },
+  [`POST ${sf}/sync/push/:lead`]: { status: api(202), path: (f) => `/api/v1/orgs/${f.main.id}/integrations/salesforce/sync/push/${f.leadId}` },
+  [`GET ${sf}/sync/stats`]: { status: api(200) },
+  // Pull Rules are staff only: every organization key is 403, whichever organization it belongs to.
+  [`GET ${sf}/pull-rules`]: { status: staffOnly(200) },
+  [`PUT ${sf}/pull-rules`]: {
+    status: staffOnly(200),
+    org: 'spare',
+    body: () => ({ rules: [{ name: 'Matrix', object: 'Lead', filter: "LeadSource = 'Web'", enabled: false, interval_minutes: 60 }] }),
+  },
+  [`POST ${sf}/pull-rules/:rule/run`]: { status: staffOnly(202), path: (f) => `/api/v1/orgs/${f.main.id}/integrations/salesforce/pull-rules/${f.idleRuleId}/run` },
+  [`GET ${sf}/pull-runs`]: { status: staffOnly(200) },
+  [`GET ${sf}/pull-runs/:run`]: { status: staffOnly(200), path: (f) => `/api/v1/orgs/${f.main.id}/integrations/salesforce/pull-runs/${f.pullRunId}` },
+  [`GET ${sf}/pull-runs/:run/log`]: { status: staffOnly(200), path: (f) => `/api/v1/orgs/${f.main.id}/integrations/salesforce/pull-runs/${f.pullRunId}/log` },
 };
 
 describe(`tenant matrix: every route × every credential (${engineName})`, () => {
@@ -104,7 +134,18 @@ describe(`tenant matrix: every route × every credential (${engineName})`, () =>
     const newWorkflow = async (org: { id: string; apiKey: string }) =>
       (await world.api.call('POST', `/api/v1/orgs/${org.id}/workflows`, { token: org.apiKey, body: { name: `Doomed ${n++}`, trigger: 'lead.created', actions: [] } })).body.id as string;
     const lead = await world.api.call('POST', `/api/v1/orgs/${main.id}/leads`, { token: main.apiKey, body: { fields: { email: 'matrix@example.com' } } });
-    fixture = { main, spare, other, leadId: lead.body.id, workflowId: await newWorkflow(main), sandboxUrl: world.sandbox.url, fresh: () => n++, newWorkflow };
+    const staff = { token: world.api.staffToken };
+    const rules = await world.api.call('PUT', `/api/v1/orgs/${main.id}/integrations/salesforce/pull-rules`, {
+      ...staff,
+      body: { rules: ['Ran', 'Idle'].map((name) => ({ name, object: 'Lead', filter: "LeadSource = 'Matrix'", enabled: false, interval_minutes: 60 })) },
+    });
+    const [ran, idle] = rules.body.rules as { id: string }[];
+    const run = await world.api.call('POST', `/api/v1/orgs/${main.id}/integrations/salesforce/pull-rules/${ran.id}/run`, staff);
+    fixture = {
+      main, spare, other, leadId: lead.body.id, workflowId: await newWorkflow(main),
+      pullRuleId: ran.id, idleRuleId: idle.id, pullRunId: run.body.run_id,
+      sandboxUrl: world.sandbox.url, fresh: () => n++, newWorkflow,
+    };
   });
   afterAll(() => world.close());
 
@@ -150,5 +191,10 @@ describe(`tenant matrix: every route × every credential (${engineName})`, () =>
     });
   };
   // A HEAD route is its GET route without the body.
-  const expectationFor = (r: { method: string; url: string }) => EXPECTED[`${r.method} ${r.url}`] ?? (r.method === 'HEAD' ? EXPECTED[`GET ${r.url}`] : undefined);
+  // Each built file of the UI is a route of its own (hashed names): one expectation covers them.
+  const patternOf = (url: string) => (url.startsWith('/assets/') ? '/assets/*' : url);
+  const expectationFor = (r: { method: string; url: string }) => {
+    const url = patternOf(r.url);
+    return EXPECTED[`${r.method} ${url}`] ?? (r.method === 'HEAD' ? EXPECTED[`GET ${url}`] : undefined);
+  };
 });

@@ -158,6 +158,14 @@ describe(`safety at the edges (${engineName})`, () => {
       }
     });
 
+    it('a path that is no UI page gets the app (its "not found" page) with status 404; a page path 200', async () => {
+      const unknown = await api.call('GET', '/no-such-page', { token: null });
+      expect(unknown.status).toBe(404);
+      expect(String(unknown.headers.get('content-type'))).toMatch(/^text\/html/);
+      const page = await api.call('GET', `/orgs/${org.id}/leads`, { token: null });
+      expect(page.status).toBe(200);
+    });
+
     it('an id over 100 characters is 404 not_found', async () => {
       const long = 'a'.repeat(300);
       for (const path of [`/api/v1/orgs/${long}`, `${orgPath()}/leads/${long}`, `${orgPath()}/workflows/${long}`]) {

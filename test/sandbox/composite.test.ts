@@ -72,6 +72,19 @@ describe('Composite with queries and sObject Collections', () => {
     expect(await count(`LastName = 'Faulted'`)).toBe(1);
   });
 
+  it('a fault matched by path sees the subrequest URLs: one on composite/sobjects fails a composite that writes, not one that only queries', async () => {
+    await control(ctx.sb, 'POST', '/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'SERVER_UNAVAILABLE', count: 1 }] });
+    const reads = { compositeRequest: [{ method: 'GET', url: `${U}/query?q=SELECT+Id+FROM+Lead`, referenceId: 'q' }] };
+    expect((await api(ctx, 'POST', '/composite', reads)).status).toBe(200);
+    const writes = { compositeRequest: [{ method: 'POST', url: `${U}/composite/sobjects`, referenceId: 'c', body: { records: [lead('PathFault')] } }] };
+    const refused = await api(ctx, 'POST', '/composite', writes);
+    expect(refused.status).toBe(503);
+    expect(refused.body[0].errorCode).toBe('SERVER_UNAVAILABLE');
+    expect(await count(`LastName = 'PathFault'`)).toBe(0);
+    expect((await api(ctx, 'POST', '/composite', writes)).status).toBe(200);
+    expect(await count(`LastName = 'PathFault'`)).toBe(1);
+  });
+
   it('DROP_AFTER_COMMIT commits every subrequest, then closes the connection', async () => {
     await control(ctx.sb, 'POST', '/faults', { faults: [{ match: { method: 'POST', path: '/composite$' }, error: 'DROP_AFTER_COMMIT', count: 1 }] });
     const call = api(ctx, 'POST', '/composite', {

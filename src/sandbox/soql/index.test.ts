@@ -262,7 +262,7 @@ describe('errors', () => {
     ['SELECT Id, COUNT() FROM Lead', 'MALFORMED_QUERY', 'unexpected token'],
     ['SELECT Id FROM Lead LIMIT 10 OFFSET 2001', 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000'],
     ['SELECT Status, COUNT(Id) FROM Lead GROUP BY Status', 'MALFORMED_QUERY', 'not supported by the LeadSync sandbox'],
-    ['SELECT Id, (SELECT Id FROM Contacts) FROM Account', 'MALFORMED_QUERY', 'not supported by the LeadSync sandbox'],
+    ['SELECT Id, (SELECT Id FROM Nope) FROM Account', 'INVALID_TYPE', "Didn't understand relationship 'Nope' in FROM part of query call"],
     ['SELECT Id FROM Lead WHERE Id IN (SELECT ConvertedLeadId__c FROM Contact)', 'MALFORMED_QUERY', 'not supported by the LeadSync sandbox'],
   ])('%s → %s', (soql, code, message) => {
     const err = fail(soql, f.s);

@@ -128,6 +128,11 @@ export function storedTime(value: unknown): number | null {
   if (typeof value === 'number') return value;
   if (value instanceof Date) return value.getTime();
   const s = String(value);
+  // The stored form (`2026-11-28T14:03:00.000+0000`) is by far the most common: parse it directly.
+  if (s.length === 28 && s[10] === 'T' && s[19] === '.' && s.endsWith('+0000')) {
+    const ms = Date.parse(`${s.slice(0, 23)}Z`);
+    if (!Number.isNaN(ms)) return ms;
+  }
   const d = parseDate(s);
   if (d !== undefined) return d;
   const ms = Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));

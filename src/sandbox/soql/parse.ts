@@ -4,7 +4,7 @@
  * module rebuilds the real boolean tree and rejects what Salesforce rejects (mixing AND and OR
  * without parentheses) or what the sandbox does not implement (aggregates, subqueries, functions).
  */
-import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { Query, WhereClause, FieldType as AstField, OrderByClause, LiteralType } from '@jetstreamapp/soql-parser-js';
 import type { SalesforceError } from '../interfaces.ts';
 import { malformed, queryError } from './errors.ts';
@@ -45,11 +45,18 @@ export interface OrderItem {
   nullsFirst: boolean;
 }
 
+/** A parent-to-child subquery: `(SELECT ... FROM Contacts ...)`; its `query.sObject` is the relationship name. */
+export interface SubQuery {
+  relationship: string;
+  query: ParsedQuery;
+}
+
 export interface ParsedQuery {
   soql: string;
   sObject: string;
   count: boolean;
   fields: string[];
+  subqueries: SubQuery[];
   where?: WhereNode;
   orderBy: OrderItem[];
   limit?: number;
@@ -100,8 +107,17 @@ export function parseSoql(soql: string): ParsedQuery {
 
   let count = false;
   const fields: string[] = [];
+  const subqueries: SubQuery[] = [];
   const seen = new Set<string>();
   for (const f of q.fields ?? []) {
+    if (f.type === 'FieldSubquery') {
+      // The subquery on its own, FROM the relationship name; one level only, as in Salesforce.
+      const text = composeQuery({ ...f.subquery, sObject: f.subquery.relationshipName } as Query);
+      const inner = parseSoql(text);
+      if (inner.subqueries.length) throw unsupported(soql, 'A subquery inside a subquery', 'SELECT');
+      subqueries.push({ relationship: f.subquery.relationshipName, query: inner });
+      continue;
+    }
     const path = selectPath(soql, f, stripAlias);
     if (path === null) {
       count = true;
@@ -130,7 +146,7 @@ export function parseSoql(soql: string): ParsedQuery {
     throw queryError('NUMBER_OUTSIDE_VALID_RANGE', soql, 'Maximum SOQL offset allowed is 2000', 'OFFSET');
   }
   const where = q.where ? buildWhere(soql, q.where, stripAlias) : undefined;
-  return { soql, sObject: q.sObject, count, fields, where, orderBy, limit: q.limit, offset: q.offset };
+  return { soql, sObject: q.sObject, count, fields, subqueries, where, orderBy, limit: q.limit, offset: q.offset };
 }
 
 /** The select item's path, or null for COUNT(). */
@@ -148,8 +164,6 @@ function selectPath(soql: string, f: AstField, stripAlias: (p: string) => string
     case 'FieldFunctionExpression':
       if (f.functionName.toUpperCase() === 'COUNT' && f.parameters.length === 0) return null;
       throw unsupported(soql, `${f.functionName}()`, f.functionName);
-    case 'FieldSubquery':
-      throw unsupported(soql, 'A relationship subquery', 'SELECT');
     case 'FieldTypeof':
       throw unsupported(soql, 'TYPEOF', 'TYPEOF');
   }

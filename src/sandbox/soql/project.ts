@@ -20,6 +20,8 @@ function render(field: FieldInfo, v: unknown): unknown {
   if (field.type === 'address') return v ?? null;
   if (v === undefined || v === '') return null;
   if (field.type === 'datetime' && typeof v === 'string') {
+    // Already in Salesforce's wire form (how the store keeps datetimes): nothing to do.
+    if (v.length === 28 && v[10] === 'T' && v[19] === '.' && v.endsWith('+0000')) return v;
     const ms = storedTime(v);
     return ms === null ? v : formatDateTime(ms);
   }
