@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { buildWeb } from './build-web.mjs';
 import { authorizeThroughSandbox, sandboxControl } from '../test/helpers/salesforce.ts';
+
+const step = (what: string) => console.log(`screenshots: ${what}`);
 import { sandboxAccount, signInWith, startUiWorld } from '../test/helpers/ui-world.ts';
 
 const OUT = fileURLToPath(new URL('../docs/ui/', import.meta.url));
@@ -62,6 +64,7 @@ try {
       actions: [{ type: 'email', to_template: '{{ salesforce_assigned_sales_rep_email }}', subject_template: 'New lead: {{ first_name }} {{ last_name }}', body_template: "Hi {{ salesforce_assigned_sales_rep_name | default: 'team' }},\n{{ first_name }} from {{ company }} asked for a demo." }],
     },
   });
+  step('organization connected; creating leads');
   const ids: string[] = [];
   for (const [email, first, last, company] of people) {
     const lead = (await call('POST', '/leads', { fields: { email, first_name: first, last_name: last, company } })).body;
@@ -75,9 +78,10 @@ try {
   await call('PATCH', `/leads/${ids[0]}`, { fields: { title: 'Head of Automation' } });
   await waitFor(async () => (await call('GET', '/outbox')).body.items.length > 0, 'the workflow email');
   await waitFor(async () => (await call('GET', '/integrations/salesforce/sync')).body.pending === 0, 'the pushes after the update');
-  // One lead still waiting, for the list's "Pending".
-  await sandboxControl(world.sandbox, 'POST', '/__sandbox/faults', { faults: [{ match: { path: 'composite' }, error: 'LATENCY', latency_ms: 600_000, count: 1 }] });
+  // One lead still waiting, for the list's "Pending": pushes held from here on.
+  await world.pausePush();
   await call('POST', '/leads', { fields: { email: 'new@arrival.example', first_name: 'Nia', last_name: 'Newton', company: 'Fresh Start Ltd' } });
+  step('data ready');
   const workflows = (await call('GET', '/workflows')).body.items;
   // A Pull Rule (staff) and one finished run.
   const staffCall = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}/integrations/salesforce${path}`, { body });
@@ -96,6 +100,7 @@ try {
     ['outbox', `/orgs/${org.id}/outbox`, async (p) => void (await p.locator('.mail').first().waitFor())],
     ['not-found', `/orgs/${org.id}/no-such-page`, async () => undefined],
   ];
+  step('photographing');
   for (const width of WIDTHS) {
     const context = await world.browser.newContext({ viewport: { width, height: width < 500 ? 844 : 900 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
@@ -123,6 +128,5 @@ try {
   }
   console.log(`screenshots written to ${OUT}`);
 } finally {
-  await sandboxControl(world.sandbox, 'DELETE', '/__sandbox/faults').catch(() => undefined);
   await world.close();
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
 import { useLoad, usePoll } from '../hooks';
 import { paths } from '../session';
-import { Badge, ErrorNotice, Loading, TableWrap, Time } from './ui';
+import { Badge, ErrorNotice, Loading, Table, Time } from './ui';
 
 const STATUS_KIND = { success: 'ok', error: 'bad', retrying: 'warn' } as const;
 
@@ -50,20 +50,7 @@ export function SyncLog(props: { org: string; leadId?: string; instanceUrl?: str
       {!log.data && !log.error && <Loading what="Loading the sync log" />}
       {log.data && items.length === 0 && <p class="muted">Nothing in the sync log yet.</p>}
       {items.length > 0 && (
-        <TableWrap label="Sync log">
-          <table class="log">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                {!props.leadId && <th scope="col">Lead</th>}
-                <th scope="col">Object</th>
-                <th scope="col">Operation</th>
-                <th scope="col">Status</th>
-                <th scope="col">Salesforce id</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table label="Sync log" class="log" columns={['When', ...(!props.leadId ? ['Lead'] : []), 'Object', 'Operation', 'Status', 'Salesforce id', 'Message']}>
               {items.map((i) => (
                 <tr key={i.id}>
                   <td class="nowrap">
@@ -93,9 +80,7 @@ export function SyncLog(props: { org: string; leadId?: string; instanceUrl?: str
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </TableWrap>
+            </Table>
       )}
     </div>
   );

@@ -174,3 +174,23 @@ export function TableWrap({ label, children }: { label: string; children: Compon
     </div>
   );
 }
+
+/** A table inside its scroll region, with a header row of column names (a column may be blank for screen readers only). */
+export function Table(props: { label: string; columns: ComponentChildren[]; id?: string; class?: string; children: ComponentChildren }) {
+  return (
+    <TableWrap label={props.label}>
+      <table id={props.id} class={props.class}>
+        <thead>
+          <tr>
+            {props.columns.map((c, i) => (
+              <th scope="col" key={i}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </TableWrap>
+  );
+}

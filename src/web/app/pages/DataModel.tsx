@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ok, type Body } from '../api/client';
 import { Page } from '../components/Page';
-import { Badge, Card, ErrorNotice, Loading, Notice, TableWrap } from '../components/ui';
+import { Badge, Card, ErrorNotice, Loading, Notice, Table } from '../components/ui';
 import { useAction, useLoad } from '../hooks';
 
 type NewField = Body<'/api/v1/orgs/{org}/data-model/fields', 'post'>;
@@ -75,17 +75,7 @@ export function DataModel() {
         <ErrorNotice error={fields.error} />
         {!fields.data && !fields.error && <Loading />}
         {fields.data && (
-          <TableWrap label="Data model fields">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Label</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Kind</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table label="Data model fields" columns={['Label', 'Key', 'Type', 'Kind']}>
                 {fields.data.items.map((f) => (
                   <tr key={f.key}>
                     <td>{f.label}</td>
@@ -98,9 +88,7 @@ export function DataModel() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </TableWrap>
+              </Table>
         )}
       </Card>
     </Page>

@@ -6,7 +6,7 @@ import { api, ok, type Lead } from '../api/client';
 import { preview as previewLead, type Preview } from '../api/pending';
 import { Page } from '../components/Page';
 import { SyncLog } from '../components/SyncLog';
-import { Card, ErrorNotice, Loading, Notice, SyncBadge, TableWrap, Time } from '../components/ui';
+import { Card, ErrorNotice, Loading, Notice, SyncBadge, Table, Time } from '../components/ui';
 import { useAction, useLoad, usePoll } from '../hooks';
 import { paths } from '../session';
 import { leadName } from './Leads';
@@ -153,16 +153,7 @@ function SyncActions({ org, lead, onQueued }: { org: string; lead: Lead; onQueue
                 {o.reason ? ` — ${o.reason}` : ''}
               </p>
               {Object.keys(o.changes ?? {}).length > 0 ? (
-                <TableWrap label={`${o.object} changes`}>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Field</th>
-                        <th scope="col">Now in Salesforce</th>
-                        <th scope="col">After sync</th>
-                      </tr>
-                    </thead>
-                    <tbody>
+                <Table label={`${o.object} changes`} columns={['Field', 'Now in Salesforce', 'After sync']}>
                       {Object.entries(o.changes).map(([field, change]) => (
                         <tr key={field}>
                           <td>
@@ -172,9 +163,7 @@ function SyncActions({ org, lead, onQueued }: { org: string; lead: Lead; onQueue
                           <td>{show(change.to)}</td>
                         </tr>
                       ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
+                    </Table>
               ) : (
                 <p class="muted small">No field changes.</p>
               )}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, ok, type Lead, type LeadList } from '../api/client';
 import { Page } from '../components/Page';
-import { Card, ErrorNotice, Loading, SyncBadge, TableWrap } from '../components/ui';
+import { Card, ErrorNotice, Loading, SyncBadge, Table } from '../components/ui';
 import { useLoad, usePoll } from '../hooks';
 import { paths } from '../session';
 
@@ -59,18 +59,7 @@ export function Leads() {
         {!list.data && !list.error && <Loading what="Loading leads" />}
         {list.data && (
           <>
-            <TableWrap label="Leads">
-              <table class="leads clickable" id="leads">
-                <thead>
-                  <tr>
-                    <th scope="col">Email</th>
-                    <th scope="col">Sync</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Company</th>
-                    <th scope="col">Sales rep</th>
-                  </tr>
-                </thead>
-                <tbody>
+            <Table label="Leads" id="leads" class="leads clickable" columns={['Email', 'Sync', 'Name', 'Company', 'Sales rep']}>
                   {list.data.items.map((lead) => (
                     <tr key={lead.id} onClick={(e) => !(e.target as Element).closest("a") && route(paths.lead(org, lead.id))}>
                       <td>
@@ -84,9 +73,7 @@ export function Leads() {
                       <td>{text(lead.fields.salesforce_assigned_sales_rep_name)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
-            </TableWrap>
+                </Table>
             {list.data.items.length === 0 && <p class="muted">No leads{q || status ? ' match' : ' yet'}.</p>}
             <div class="pager">
               <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError, ok, type PullRule, type PullRun } from '../api/client';
 import { Page } from '../components/Page';
-import { Badge, Card, ErrorNotice, Loading, Notice, Progress, TableWrap, Time } from '../components/ui';
+import { Badge, Card, ErrorNotice, Loading, Notice, Progress, Table, Time } from '../components/ui';
 import { useAction, useLoad, usePoll, useUnsavedWarning } from '../hooks';
 import { useSession } from '../session';
 
@@ -178,21 +178,7 @@ function PullRulesEditor({ org }: { org: string }) {
         <ErrorNotice error={runs.error} />
         {runs.data && runs.data.items.length === 0 && <p class="muted">No runs yet.</p>}
         {runs.data && runs.data.items.length > 0 && (
-          <TableWrap label="Past pull runs">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Processed</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Updated</th>
-                  <th scope="col">Skipped</th>
-                  <th scope="col">Errors</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table label="Past pull runs" columns={['Started', 'Rule', 'Status', 'Processed', 'Created', 'Updated', 'Skipped', 'Errors']}>
                 {runs.data.items.map((r) => (
                   <tr key={r.id}>
                     <td class="nowrap">
@@ -213,9 +199,7 @@ function PullRulesEditor({ org }: { org: string }) {
                     <td>{r.errors}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </TableWrap>
+              </Table>
         )}
       </Card>
     </Page>

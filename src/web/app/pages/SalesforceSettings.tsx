@@ -5,7 +5,7 @@ import { useLocation, useRoute } from 'preact-iso';
 import { api, ApiError, ok, type Field, type Integration, type MappingRow, type Settings } from '../api/client';
 import { Backfill } from '../components/Backfill';
 import { Page } from '../components/Page';
-import { Card, Dialog, ErrorNotice, Loading, Notice, Switch, TableWrap, Tabs, Time } from '../components/ui';
+import { Card, Dialog, ErrorNotice, Loading, Notice, Switch, Table, Tabs, Time } from '../components/ui';
 import { useAction, useLoad, useUnsavedWarning } from '../hooks';
 import { offeredFields, rowErrors, type PushObject } from '../mapping';
 
@@ -341,19 +341,7 @@ function MappingTable(props: { object: PushObject; org: string; connected: boole
     <>
       {!props.connected && <p class="muted">Connect Salesforce to choose Salesforce fields from your org; until then type their API names.</p>}
       {describe.error && <ErrorNotice error={describe.error} />}
-      <TableWrap label={`${OBJECT_NAME[object]} field mappings`}>
-        <table class="mappings">
-          <thead>
-            <tr>
-              <th scope="col">Spara field</th>
-              <th scope="col">Salesforce field</th>
-              <th scope="col">Write rule</th>
-              <th scope="col">
-                <span class="sr-only">Remove</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table label={`${OBJECT_NAME[object]} field mappings`} class="mappings" columns={['Spara field', 'Salesforce field', 'Write rule', <span class="sr-only">Remove</span>]}>
             {rows.map((row, i) => {
               const fixed = row.spara_field === 'email' && row.salesforce_field.toLowerCase() === 'email';
               const offered = offeredFields(byKey.get(row.spara_field), describe.data?.items ?? []);
@@ -434,9 +422,7 @@ function MappingTable(props: { object: PushObject; org: string; connected: boole
                 </Fragment>
               );
             })}
-          </tbody>
-        </table>
-      </TableWrap>
+          </Table>
       <button type="button" onClick={() => props.onChange([...rows, { spara_field: '', salesforce_field: '', write_rule: 'overwrite' }])}>
         Add mapping
       </button>

@@ -3,7 +3,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, ApiError, ok, type Field, type WorkflowBody } from '../api/client';
 import { Page } from '../components/Page';
-import { Badge, Card, ErrorNotice, Loading, Notice, TableWrap, Time } from '../components/ui';
+import { Badge, Card, ErrorNotice, Loading, Notice, Table, Time } from '../components/ui';
 import { useAction, useLoad, usePoll, useUnsavedWarning } from '../hooks';
 import { paths } from '../session';
 import { TRIGGER_WORDS } from './Workflows';
@@ -404,17 +404,7 @@ function Runs({ org, id }: { org: string; id: string }) {
       <ErrorNotice error={runs.error} />
       {runs.data && recent.length === 0 && <p class="muted">No runs yet. Each event on this trigger is recorded here, matched or not.</p>}
       {recent.length > 0 && (
-        <TableWrap label="Recent runs">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Lead</th>
-                <th scope="col">Conditions</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table label="Recent runs" columns={['When', 'Lead', 'Conditions', 'Actions']}>
               {recent.map((r) => (
                 <tr key={r.id}>
                   <td class="nowrap">
@@ -436,9 +426,7 @@ function Runs({ org, id }: { org: string; id: string }) {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </TableWrap>
+            </Table>
       )}
     </Card>
   );

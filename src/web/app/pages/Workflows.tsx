@@ -2,7 +2,7 @@
 import { useRoute } from 'preact-iso';
 import { api, ok } from '../api/client';
 import { Page } from '../components/Page';
-import { Badge, Card, ErrorNotice, Loading, TableWrap, Time } from '../components/ui';
+import { Badge, Card, ErrorNotice, Loading, Table, Time } from '../components/ui';
 import { useLoad } from '../hooks';
 import { paths } from '../session';
 
@@ -32,18 +32,7 @@ export function Workflows() {
         {!list.data && !list.error && <Loading />}
         {list.data && list.data.items.length === 0 && <p class="muted">No workflows yet. Create one to act on new leads, e.g. notify the assigned sales rep.</p>}
         {list.data && list.data.items.length > 0 && (
-          <TableWrap label="Workflows">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Actions</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
+          <Table label="Workflows" columns={['Name', 'When', 'Actions', 'State', 'Created']}>
                 {list.data.items.map((w) => (
                   <tr key={w.id}>
                     <td>
@@ -57,9 +46,7 @@ export function Workflows() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </TableWrap>
+              </Table>
         )}
       </Card>
     </Page>
