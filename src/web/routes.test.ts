@@ -13,9 +13,10 @@ describe('serving the built web UI', () => {
   afterAll(() => api.close());
 
   it('every UI path gets the app (deep links survive a reload) with the UI security headers', async () => {
-    for (const path of ['/', '/orgs/abc/leads', '/orgs/abc/leads/123', '/orgs/abc/settings/integrations/salesforce?connected=1', '/no/such/page']) {
+    // A path where the app has no page still gets the app (its "not found" page), with status 404.
+    for (const [path, status] of [['/', 200], ['/orgs/abc/leads', 200], ['/orgs/abc/leads/123', 200], ['/orgs/abc/settings/integrations/salesforce?connected=1', 200], ['/no/such/page', 404]] as const) {
       const res = await fetch(api.url + path);
-      expect(res.status, path).toBe(200);
+      expect(res.status, path).toBe(status);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(res.headers.get('content-security-policy')).toBe(UI_CSP);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
