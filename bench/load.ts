@@ -14,9 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
-import { run, waitFor, type Run } from '../test/helpers/cli.ts';
+import { freePort, run, waitFor, type Run } from '../test/helpers/cli.ts';
 import { authorizeThroughSandbox, type ConnectedWorld } from '../test/helpers/salesforce.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
 
@@ -33,14 +32,6 @@ async function cpuSeconds(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3, so utime (14) and stime (15) are fields[11] and fields[12].
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** A scratch database on the PostgreSQL server; dropped by the returned function. */

@@ -1,5 +1,6 @@
 /** Runs the real `leadsync` bin as a person would, and waits for what it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/leadsync.js', import.meta.url));
@@ -48,4 +49,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms: num
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a process that must be told its port up front). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
 }

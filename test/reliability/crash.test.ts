@@ -8,14 +8,13 @@
  * killed process's claim lapse within the test.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { createScratchDatabase, dropScratchDatabase, serverUrl } from '../helpers/database.ts';
-import { eventually, run, waitFor, type Run } from '../helpers/cli.ts';
+import { eventually, freePort, run, waitFor, type Run } from '../helpers/cli.ts';
 import { authorizeThroughSandbox, sandboxControl, sandboxToken, type ConnectedWorld, type Sandbox } from '../helpers/salesforce.ts';
 
 type Call = (method: string, path: string, options?: { token?: string | null; body?: unknown }) => Promise<{ status: number; body: any; headers: Headers }>;
@@ -29,14 +28,6 @@ function client(base: string, defaultToken: string): Call {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 // A batch makes two composite calls: its reads (matching), then its writes (with the read-back).
