@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
-    // The browser tests serve the built UI (dist/web): build it first when a source changed.
-    globalSetup: ['test/helpers/web-build-setup.ts'],
+    // The browser tests serve the built UI (dist/web) and the CLI tests run the server's bundle
+    // (dist/server): build each first when a source changed.
+    globalSetup: ['test/helpers/build-setup.ts'],
   },
 });

@@ -5,27 +5,16 @@
  * for it cheaply. Without Vite installed (`npm install --omit=dev`) it says so and leaves the UI
  * unbuilt; the server then answers UI paths with a page saying how to build it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { isStale } from './stale.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WEB_DIST = join(ROOT, 'dist/web');
 const SOURCES = [join(ROOT, 'src/web/app'), join(ROOT, 'vite.config.ts'), join(ROOT, 'package-lock.json')];
 
-function newestMtime(path) {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
 export function webBuildIsStale() {
-  const stamp = join(WEB_DIST, 'index.html');
-  if (!existsSync(stamp)) return true;
-  const built = statSync(stamp).mtimeMs;
-  return SOURCES.some((source) => existsSync(source) && newestMtime(source) > built);
+  return isStale(join(WEB_DIST, 'index.html'), SOURCES);
 }
 
 /** Builds the UI unless it is current (or always, with `force`). */

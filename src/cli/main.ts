@@ -7,6 +7,7 @@ import { registerPullCommand } from './pull-command.ts';
 import { CliError } from './boot.ts';
 import { migrateCommand, orgCreateCommand } from './admin-commands.ts';
 import { serveCommand, startCommand, workerCommand } from './start.ts';
+import { versionLine } from '../package-root.ts';
 
 export function parsePort(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
@@ -21,6 +22,7 @@ export function parsePositiveInt(value: string): number {
 export function buildProgram(): Command {
   const program = new Command('leadsync')
     .description('LeadSync: keeps a Salesforce org in sync with the leads your conversational agents talk to.')
+    .version(versionLine(), '-V, --version', 'the version, and whether the bundle or the sources run')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engineName, type TestDatabase } from '../../test/helpers/database.ts';
 import { isUniqueViolation } from './engine.ts';
+import { listMigrations } from './migrate.ts';
 import { openDatabase } from './open.ts';
+import { openPglite } from './pglite.ts';
 
 // The seam both engines share: what code above src/db relies on, checked on the engine of this run.
 describe(`database seam (${engineName})`, () => {
@@ -100,6 +102,50 @@ describe.runIf(engineName === 'pglite')('embedded engine (PGlite in its own thre
     const second = await openDatabase({ dataDir: dir });
     expect((await second.query<{ name: string }>('select name from orgs')).rows).toEqual([{ name: 'Kept' }]);
     await second.close();
+  });
+
+  it('a new cluster is created and prepared by a short-lived process of its own, then reopened here', async () => {
+    const fresh = path.join(dir, 'fresh');
+    let prepared = 0;
+    const db = await openPglite(fresh, {
+      prepare: async (setup) => {
+        prepared += 1;
+        // A temporary table lives as long as its session: it is gone after the reopen only if the
+        // preparing session was another one, ended with its process.
+        await setup.query('create temporary table only_in_setup (x int)');
+        await setup.query('create table kept (x int)');
+        await setup.query('insert into kept values (1)');
+      },
+    });
+    try {
+      expect(prepared).toBe(1);
+      expect((await db.query('select x from kept')).rows).toEqual([{ x: 1 }]);
+      await expect(db.query('select x from only_in_setup')).rejects.toThrow(/does not exist/);
+    } finally {
+      await db.close();
+    }
+    // An existing cluster is opened as it is: no second preparation.
+    const again = await openPglite(fresh, { prepare: async () => void (prepared += 1) });
+    await again.close();
+    expect(prepared).toBe(1);
+  });
+
+  it('a fresh data directory is migrated by openDatabase (the set-up process applies every migration)', async () => {
+    const db = await openDatabase({ dataDir: path.join(dir, 'migrated') });
+    try {
+      const applied = (await db.query<{ id: number }>('select id from leadsync_migrations order by id')).rows.map((r) => r.id);
+      expect(applied).toEqual((await listMigrations()).map((m) => m.id));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a preparation that fails is reported with PostgreSQL\'s error; the next open opens the cluster (openDatabase then migrates it here)', async () => {
+    const broken = path.join(dir, 'broken');
+    await expect(openPglite(broken, { prepare: (setup) => setup.query('select no_such_column') })).rejects.toMatchObject({ code: '42703' });
+    const reopened = await openPglite(broken, { prepare: () => Promise.reject(new Error('an existing cluster is not prepared again')) });
+    expect((await reopened.query<{ one: number }>('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    await reopened.close();
   });
 
   it('statements after close are refused, not left hanging', async () => {

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fromPackageRoot } from '../package-root.ts';
 import type { Database } from './engine.ts';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS_DIR = fromPackageRoot('src/db/migrations') + '/';
 /** Arbitrary constant: the advisory lock that serializes migrators across processes. */
 const MIGRATION_LOCK = 7_245_100_001;
 

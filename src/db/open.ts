@@ -29,7 +29,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await mkdir(dir, { recursive: true, mode: DIR_MODE });
       await restrictTree(options.dataDir);
     }
-    db = await openPglite(dir);
+    // A new cluster is migrated by the short-lived process that creates it (src/db/pglite.ts).
+    db = await openPglite(dir, { prepare: options.migrate === false ? undefined : migrate });
     // PGlite's first start copies its initial cluster in with the modes of its archive (0666).
     if (options.dataDir !== undefined) await restrictTree(options.dataDir);
   }

@@ -3,11 +3,12 @@
 // second core can do both at once. src/db/pglite.ts is the other side; it owns transactions and
 // ordering, this side only runs one statement per message.
 //
-// Run as a program (`node pglite-thread.js '{"dataDir": ...}'`), the same file creates a cluster in a
-// data directory that has none, in a short-lived child process: initdb needs a second WebAssembly
-// instance and leaves ~100 MB behind that neither WebAssembly (its memory never shrinks) nor the
-// allocator give back; a process that exits gives it all back. The long-lived thread then opens a
-// finished cluster. (In memory — tests — the thread runs initdb itself.)
+// Run as a program (`node pglite-thread.js '{"dataDir": ...}'`, with an IPC channel), the same file
+// serves a short-lived child process that creates a cluster in a data directory that has none and
+// is given the migrations to run on it: initdb needs a second WebAssembly instance, and the first
+// run of every migration grows PostgreSQL's caches; neither WebAssembly (its memory never shrinks)
+// nor the allocator give that back, a process that exits gives it all back. The long-lived thread
+// then opens a finished cluster. (In memory — tests — the thread runs initdb itself.)
 // Plain JavaScript: a worker thread or child process starts without the TypeScript loader.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -30,38 +31,35 @@ function options() {
   return { dataDir: data.dataDir, startParams: [...PGlite.defaultStartParams, ...data.settings.flatMap((s) => ['-c', s])] };
 }
 
-if (isMainThread) {
-  // The child process: create the cluster in the data directory, then exit.
-  try {
-    const pg = new PGlite(options());
-    await pg.waitReady;
-    await pg.close();
-  } catch (error) {
-    process.stderr.write(String(error?.message ?? error));
-    process.exitCode = 1;
-  }
-} else {
-  let pg;
-  try {
-    pg = new PGlite(options());
-    await pg.waitReady;
-    parentPort.postMessage({ type: 'ready' });
-  } catch (error) {
-    parentPort.postMessage({ type: 'failed', error: describeError(error) });
-  }
+// The thread talks to its parent through parentPort, the child process through its IPC channel.
+const port = isMainThread
+  ? { post: (m) => process.send(m), on: (fn) => process.on('message', fn), close: () => process.disconnect() }
+  : { post: (m) => parentPort.postMessage(m), on: (fn) => parentPort.on('message', fn), close: () => parentPort.close() };
 
-  parentPort.on('message', async (message) => {
-    if (message.type === 'close') {
-      await pg?.close().catch(() => {});
-      parentPort.postMessage({ id: message.id, rows: [], rowCount: 0 });
-      parentPort.close();
-      return;
-    }
-    try {
-      const result = await pg.query(message.text, message.params);
-      parentPort.postMessage({ id: message.id, rows: result.rows, rowCount: result.affectedRows || result.rows.length });
-    } catch (error) {
-      parentPort.postMessage({ id: message.id, error: describeError(error) });
-    }
-  });
+let pg;
+try {
+  pg = new PGlite(options());
+  await pg.waitReady;
+  port.post({ type: 'ready' });
+} catch (error) {
+  port.post({ type: 'failed', error: describeError(error) });
+  if (isMainThread) {
+    process.exitCode = 1;
+    process.stderr.write(String(error?.message ?? error));
+  }
 }
+
+port.on(async (message) => {
+  if (message.type === 'close') {
+    await pg?.close().catch(() => {});
+    port.post({ id: message.id, rows: [], rowCount: 0 });
+    port.close();
+    return;
+  }
+  try {
+    const result = await pg.query(message.text, message.params);
+    port.post({ id: message.id, rows: result.rows, rowCount: result.affectedRows || result.rows.length });
+  } catch (error) {
+    port.post({ id: message.id, error: describeError(error) });
+  }
+});

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { fromPackageRoot } from '../package-root.ts';
 import { serial } from '../serial.ts';
 import type { Database, Queryable, QueryResult } from './engine.ts';
 
@@ -34,42 +34,129 @@ const YOUNG_GENERATION_MB = 6;
  * uses its `tx` only (a statement on the database from inside it would wait for itself).
  * `dataDir` undefined keeps everything in memory (tests).
  *
- * A data directory without a cluster gets one first from a short-lived child process
- * (createCluster): initdb's memory leaves with it instead of staying in this process for good.
+ * A data directory without a cluster gets one first from a short-lived child process, which also
+ * runs `prepare` (the migrations) on it: initdb's memory, and what a first run of every migration
+ * grows in PostgreSQL's caches and WebAssembly memory (~40 MB), leave with that process instead of
+ * staying in this one for good (docs/benchmarks.md, "Memory").
  */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(dataDir: string | undefined, options: { prepare?: (db: Database) => Promise<unknown> } = {}): Promise<Database> {
   const settings = [...PGLITE_SETTINGS];
-  if (dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'))) await createCluster(dataDir, settings);
-  const thread = await startThread(dataDir, settings);
+  if (dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const child = await connect(childPort(dataDir, settings));
+    try {
+      await options.prepare?.(child);
+    } finally {
+      await child.close();
+    }
+    const code = await child.exited;
+    if (code !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${child.stderr() || `its process exited with ${code}`}`);
+  }
+  return connect(threadPort(dataDir, settings));
+}
+
+/** One message to PGlite's side and its answer (src/db/pglite-thread.js). */
+type Request = { id: number; type: 'query' | 'close'; text?: string; params?: unknown[] };
+type Answer = { id?: number; type?: string; rows?: unknown[]; rowCount?: number; error?: Record<string, unknown> };
+
+/** Where PGlite runs: the long-lived thread, or the short-lived child process that creates a cluster. */
+interface Port {
+  send(message: Request): void;
+  onMessage(listener: (message: Answer) => void): void;
+  /** The other side is gone: its exit code, or the error that stopped it. */
+  onGone(listener: (error: Error) => void): void;
+  /** Keep the process alive while a statement is in flight, not while idle. */
+  busy(busy: boolean): void;
+  stop(): Promise<void>;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+const THREAD = fromPackageRoot('src/db/pglite-thread.js');
+
+function threadPort(dataDir: string | undefined, settings: string[]): Port {
+  // PGlite's memory is WebAssembly memory; the thread's own JavaScript heap stays small (a young
+  // generation of V8's default 16 MB semi-spaces would sit mostly empty and resident).
+  const thread = new Worker(THREAD, { workerData: { dataDir, settings }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  const exited = new Promise<number | null>((resolve) => thread.once('exit', resolve));
+  return {
+    send: (m) => thread.postMessage(m),
+    onMessage: (listener) => thread.on('message', listener),
+    onGone: (listener) => {
+      thread.on('error', listener);
+      thread.on('exit', (code) => listener(new Error(`the embedded database thread has stopped (${code})`)));
+    },
+    busy: (busy) => (busy ? thread.ref() : thread.unref()),
+    stop: async () => void (await thread.terminate()),
+    exited,
+    stderr: () => '',
+  };
+}
+
+function childPort(dataDir: string, settings: string[]): Port {
+  const child = spawn(process.execPath, [THREAD, JSON.stringify({ dataDir, settings })], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)));
+  // 'exit', not 'close': with an IPC channel, 'close' may never come.
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    send: (m) => void child.send(m),
+    onMessage: (listener) => child.on('message', listener),
+    onGone: (listener) => {
+      child.on('error', listener);
+      void exited.then((code) => listener(new Error(`the embedded database's set-up process has stopped (${code}): ${stderr.trim()}`)));
+    },
+    busy: () => {},
+    stop: async () => {
+      if (child.connected) child.disconnect();
+      await exited;
+    },
+    exited,
+    stderr: () => stderr.trim(),
+  };
+}
+
+/** A Database over a port: waits until PGlite is ready on the other side; stops it when it cannot start. */
+async function connect(port: Port): Promise<Database & { exited: Promise<number | null>; stderr(): string }> {
   const pending = new Map<number, { resolve: (r: QueryResult<any>) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let broken: Error | undefined;
+  let ready: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  const started = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
 
   const failAll = (error: Error) => {
     broken ??= error;
+    ready?.reject(error);
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  thread.on('message', (m: { id: number; rows?: unknown[]; rowCount?: number; error?: Record<string, unknown> }) => {
-    const p = pending.get(m.id);
+  port.onMessage((m) => {
+    if (m.type === 'ready') return ready?.resolve();
+    if (m.type === 'failed') return ready?.reject(toError(m.error));
+    const p = m.id === undefined ? undefined : pending.get(m.id);
     if (!p) return;
-    pending.delete(m.id);
-    if (pending.size === 0) thread.unref();
+    pending.delete(m.id!);
+    if (pending.size === 0) port.busy(false);
     if (m.error) p.reject(toError(m.error));
     else p.resolve({ rows: m.rows ?? [], rowCount: m.rowCount ?? 0 });
   });
-  thread.on('error', (error) => failAll(error));
-  thread.on('exit', () => failAll(new Error('the embedded database thread has stopped')));
+  port.onGone(failAll);
+  try {
+    await started;
+  } catch (error) {
+    await port.stop();
+    throw error;
+  }
+  ready = undefined;
   // An idle database never keeps the process alive; a statement in flight does.
-  thread.unref();
+  port.busy(false);
 
   const send = <R>(message: { type: 'query' | 'close'; text?: string; params?: unknown[] }): Promise<QueryResult<R>> =>
     new Promise((resolve, reject) => {
       if (broken) return reject(broken);
       const id = nextId++;
-      if (pending.size === 0) thread.ref();
+      if (pending.size === 0) port.busy(true);
       pending.set(id, { resolve, reject });
-      thread.postMessage({ id, ...message });
+      port.send({ id, ...message });
     });
   const run = <R>(text: string, params?: unknown[]) => send<R>({ type: 'query', text, params: params ?? [] });
 
@@ -98,42 +185,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     async close() {
       await exclusive(async () => {
         if (!broken) await send({ type: 'close' }).catch(() => {});
-        await thread.terminate();
+        await port.stop();
       });
     },
+    exited: port.exited,
+    stderr: port.stderr,
   };
-}
-
-const THREAD = fileURLToPath(new URL('./pglite-thread.js', import.meta.url));
-
-/** Runs initdb in the data directory in a child process (pglite-thread.js), whose memory leaves with it. */
-async function createCluster(dataDir: string, settings: string[]): Promise<void> {
-  const child = spawn(process.execPath, [THREAD, JSON.stringify({ dataDir, settings })], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim() || `initdb exited with ${code}`}`);
-}
-
-/** Starts pglite-thread.js and waits until PGlite is ready in it; stops it again when PGlite cannot start. */
-async function startThread(dataDir: string | undefined, settings: string[]): Promise<Worker> {
-  // PGlite's memory is WebAssembly memory; the thread's own JavaScript heap stays small (a young
-  // generation of V8's default 16 MB semi-spaces would sit mostly empty and resident).
-  const thread = new Worker(THREAD, { workerData: { dataDir, settings }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      thread.once('message', (m: { type: string; error?: Record<string, unknown> }) => (m.type === 'ready' ? resolve() : reject(toError(m.error))));
-      thread.once('error', reject);
-      thread.once('exit', (code) => reject(new Error(`the embedded database thread exited (${code}) before it was ready`)));
-    });
-  } catch (error) {
-    await thread.terminate();
-    throw error;
-  }
-  return thread;
 }
 
 /** A PostgreSQL error from the thread, with its fields (`code`, `constraint`, …) as PGlite gives them. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../test/helpers/api.ts';
 import { UI_CSP, WEB_DIST } from './routes.ts';
 
-// vitest's global setup (test/helpers/web-build-setup.ts) has built dist/web.
+// vitest's global setup (test/helpers/build-setup.ts) has built dist/web.
 describe('serving the built web UI', () => {
   let api: TestApi;
   beforeAll(async () => {

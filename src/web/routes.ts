@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fromPackageRoot } from '../package-root.ts';
 
-export const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const WEB_DIST = fromPackageRoot('dist/web') + '/';
 
 /** No inline script or style, no framing, nothing fetched from elsewhere (runtime.md, "Safety at the edges"). */
 export const UI_CSP =
