@@ -11,6 +11,8 @@
  * Memory: the idle RSS of a fresh `leadsync start` (first start on an empty data directory, then a
  * restart on it), each a child process; every part-1 run pushes in a child process of its own, so
  * its peak RSS is that engine's alone (the sandbox — Salesforce — stays in the bench's process).
+ * Part 1 ends with leads arriving one by one: 1,000 created through the API by 8 clients while
+ * the push loops run with the default debounce and linger (the Salesforce calls they cost in all).
  * BENCH_PART=1 or 2 runs that part alone, BENCH_PART=memory the start-up measurement alone
  * (BENCH_PART=pull: only bench/pull.bench.ts, which `npm run bench` runs after this).
  */
@@ -34,7 +36,9 @@ import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/server.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
 import { postgresAvailable, withScratchDatabase } from './postgres.ts';
+import { buildApi } from '../src/api/server.ts';
 import { syncOnce } from '../src/sync/engine.ts';
+import { startWorker } from '../src/sync/worker.ts';
 import { claimTurns } from '../src/sync/queue.ts';
 import { normalizeSettings } from '../src/sync/settings.ts';
 
@@ -111,14 +115,14 @@ async function seedLeads(db: Database, orgId: string, n: number): Promise<void> 
   }
 }
 
-async function connectOrg(db: Database, config: Config, sb: Sandbox): Promise<string> {
-  const { org } = await createOrg(db, 'Bench');
+async function connectOrg(db: Database, config: Config, sb: Sandbox): Promise<{ orgId: string; apiKey: string }> {
+  const { org, apiKey } = await createOrg(db, 'Bench');
   await connectWithClientCredentials({ db, config }, org.id, { login_url: sb.url, client_id: sb.clientId, client_secret: sb.clientSecret });
   await saveSettingsDocument(db, org.id, settings);
-  return org.id;
+  return { orgId: org.id, apiKey };
 }
 
-function benchConfig(sb: Sandbox, databaseUrl?: string): Config {
+function benchConfig(sb: Sandbox, databaseUrl?: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     LEADSYNC_SECRET_KEY: randomBytes(32).toString('base64'),
     SALESFORCE_CLIENT_ID: sb.clientId,
@@ -128,6 +132,7 @@ function benchConfig(sb: Sandbox, databaseUrl?: string): Config {
     LEADSYNC_SYNC_BATCH_LINGER_MS: '50',
     LOG_LEVEL: 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
   });
 }
 
@@ -149,7 +154,7 @@ async function runLeadSync(sb: Sandbox, latencyMs = 0, databaseUrl?: string): Pr
   const dataDir = databaseUrl ? undefined : await mkdtemp(path.join(tmpdir(), 'leadsync-bench-'));
   const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir });
   const config = benchConfig(sb, databaseUrl);
-  const orgId = await connectOrg(db, config, sb);
+  const { orgId } = await connectOrg(db, config, sb);
   await seedLeads(db, orgId, LEADS);
   await setLatency(sb, latencyMs);
   await control(sb, 'POST', '/__sandbox/stats/reset');
@@ -175,6 +180,61 @@ async function runLeadSync(sb: Sandbox, latencyMs = 0, databaseUrl?: string): Pr
   await db.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   return { seconds, calls: stats.api_calls, peakRss, loopDelayP99: delay.percentile(99) / 1e6 };
+}
+
+const STEADY_LEADS = 1000;
+const STEADY_CLIENTS = 8;
+
+/**
+ * Leads arriving one by one, as agents talk to people: STEADY_CLIENTS clients create STEADY_LEADS
+ * leads through the API (POST /leads, one lead a request, same mix of new and existing people as
+ * part 1) while CONCURRENCY push loops run with runtime.md's default debounce (2 s) and linger (1 s),
+ * as `leadsync start` does. Counts every Salesforce call until the last lead is synced.
+ */
+async function runSteadyArrival(sb: Sandbox, databaseUrl?: string): Promise<{ calls: number; seconds: number }> {
+  await seedSalesforce(sb, STEADY_LEADS);
+  const dataDir = databaseUrl ? undefined : await mkdtemp(path.join(tmpdir(), 'leadsync-bench-'));
+  const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir });
+  const config = benchConfig(sb, databaseUrl, { LEADSYNC_SYNC_DEBOUNCE_MS: '2000', LEADSYNC_SYNC_BATCH_LINGER_MS: '1000' });
+  const { orgId, apiKey } = await connectOrg(db, config, sb);
+  const logger = createLogger('silent');
+  const clients = new SalesforceClients({ db, config });
+  const app = await buildApi({ db, config, logger, salesforce: clients });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const leadsUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1/orgs/${orgId}/leads`;
+  await control(sb, 'POST', '/__sandbox/stats/reset');
+  const deps = { db, config, logger, clients, claimTurn: claimTurns() };
+  const loops = Array.from({ length: CONCURRENCY }, (_, i) => {
+    const loop = { ...deps, workerId: `steady-${i}` };
+    return startWorker({ db, logger, pollMs: 50, tick: async (running) => { while (running() && (await syncOnce(loop)) > 0); } });
+  });
+  const started = performance.now();
+  try {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: STEADY_CLIENTS }, async () => {
+        while (next < STEADY_LEADS) {
+          const res = await fetch(leadsUrl, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ fields: leadFields(next++) }) });
+          if (res.status !== 201) throw new Error(`POST /leads: ${res.status} ${await res.text()}`);
+        }
+      }),
+    );
+    for (const deadline = Date.now() + 120_000; ; ) {
+      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from leads where sync_status = 'synced'`);
+      if (rows[0].n === STEADY_LEADS) break;
+      if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${STEADY_LEADS} leads synced`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await Promise.all(loops.map((l) => l.stop()));
+    await app.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stats = await control(sb, 'GET', '/__sandbox/stats');
+  await db.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  return { calls: stats.api_calls, seconds };
 }
 
 /**
@@ -318,7 +378,7 @@ function runWorkers(sb: Sandbox, serverUrl: string, workers: number, leads: numb
     try {
       await seedSalesforce(sb, leads);
       const config = benchConfig(sb, url);
-      const orgId = await connectOrg(db, config, sb);
+      const { orgId } = await connectOrg(db, config, sb);
       await setLatency(sb, 50);
       const env = { ...process.env, DATABASE_URL: url, LEADSYNC_SECRET_KEY: config.secretKey!.toString('base64'), SALESFORCE_CLIENT_ID: sb.clientId, SALESFORCE_CLIENT_SECRET: sb.clientSecret, SALESFORCE_LOGIN_URL: sb.url, LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '50', LOG_LEVEL: 'info' };
       const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
@@ -396,6 +456,12 @@ async function main(): Promise<void> {
         const base = ms === 0 ? await runBaseline(sb) : await runBaseline(sb, ms, Number(process.env.BENCH_BASELINE_LATENCY_LEADS ?? 300));
         table(ms === 0 ? 'No latency (the sandbox answers at once, in this process; the baseline is at its fastest):' : `${ms} ms per Salesforce call (a nearby org; real ones answer in 50–300 ms):`, runs, base);
       }
+      const steady: Array<[string, { calls: number; seconds: number }]> = [['embedded PGlite (data dir)', await runSteadyArrival(sb)]];
+      if (postgres) steady.push(['PostgreSQL', await withScratchDatabase(serverUrl, (url) => runSteadyArrival(sb, url))]);
+      console.log(`\n${fmt(STEADY_LEADS, 0)} leads arriving one by one (${STEADY_CLIENTS} clients, POST /leads; ${CONCURRENCY} push loops, debounce 2 s, linger 1 s):`);
+      console.log('| | Salesforce API calls in all | seconds from the first lead to the last synced |');
+      console.log('| --- | --- | --- |');
+      for (const [label, r] of steady) console.log(`| LeadSync, ${label} | ${r.calls} | ${fmt(r.seconds)} |`);
     }
 
     if (process.env.BENCH_PART === '1') {
