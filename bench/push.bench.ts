@@ -36,6 +36,7 @@ import { connectWithClientCredentials } from '../src/salesforce/oauth.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/server.ts';
 import { startSandboxThread } from './sandbox-thread.ts';
 import { postgresAvailable, withScratchDatabase } from './postgres.ts';
+import { buildServer } from '../scripts/build-server.mjs';
 import { buildApi } from '../src/api/server.ts';
 import { syncOnce } from '../src/sync/engine.ts';
 import { startWorker } from '../src/sync/worker.ts';
@@ -297,7 +298,7 @@ interface StartMemory {
 async function measureStart(dataDir: string): Promise<StartMemory> {
   const bin = fileURLToPath(new URL('../bin/leadsync.js', import.meta.url));
   const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn' };
-  for (const key of ['DATABASE_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_LOGIN_URL', 'LEADSYNC_DATA_DIR', 'BENCH_CHILD']) delete env[key];
+  for (const key of ['DATABASE_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_LOGIN_URL', 'LEADSYNC_DATA_DIR', 'LEADSYNC_FROM_SOURCE', 'BENCH_CHILD']) delete env[key];
   const started = performance.now();
   const child = spawn(process.execPath, [...NODE_FLAGS, bin, 'start', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -328,11 +329,13 @@ async function measureStart(dataDir: string): Promise<StartMemory> {
 }
 
 async function memoryPart(): Promise<void> {
+  // What `npm start` runs: the server's bundle, built first when a source is newer (bin/leadsync.js).
+  await buildServer();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'leadsync-bench-start-'));
   try {
     const first = await measureStart(dataDir);
     const restart = await measureStart(dataDir);
-    console.log(`\nIdle RSS of \`leadsync start\` (a child process: embedded database, demo sandbox; sampled for ${process.env.BENCH_IDLE_SECONDS ?? 10} s once it runs):`);
+    console.log(`\nIdle RSS of \`leadsync start\` (a child process running the server's bundle: embedded database, demo sandbox; sampled for ${process.env.BENCH_IDLE_SECONDS ?? 10} s once it runs):`);
     console.log('| | start-up | idle RSS (median) | idle RSS (max) | peak RSS (start-up included) |');
     console.log('| --- | --- | --- | --- | --- |');
     for (const [name, m] of [['first start (empty data directory)', first], ['restart (same directory)', restart]] as const) {
