@@ -111,3 +111,16 @@ export function toMessage(row: MessageRow): Static<typeof Message> {
     created_at: row.created_at.toISOString(),
   };
 }
+
+/**
+ * Route schema key: the body may be left out (every field in it is optional, e.g. authorize's
+ * `login_url`). The route then sees `{}`, and the OpenAPI document says `requestBody.required: false`
+ * (src/api/server.ts).
+ */
+export const OPTIONAL_BODY = 'x-optional-body';
+
+declare module 'fastify' {
+  interface FastifySchema {
+    [OPTIONAL_BODY]?: boolean;
+  }
+}

@@ -25,6 +25,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { pullRuleRoutes } from './routes/pull-rules.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { OPTIONAL_BODY } from './schemas.ts';
 import { syncNowRoutes } from './routes/sync-now.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { webRoutes } from '../web/routes.ts';
@@ -72,6 +73,10 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    // A body whose fields are all optional may be left out (OPTIONAL_BODY): then it is {}.
+    if ((route.schema as Record<string, unknown> | undefined)?.[OPTIONAL_BODY]) {
+      route.preValidation = [async (request: FastifyRequest) => void (request.body ??= {}), ...[route.preValidation ?? []].flat()];
+    }
   });
 
   // Every response: nosniff, no referrer, and a script-tight CSP on HTML.
@@ -108,6 +113,8 @@ export async function buildApi(options: Omit<ApiContext, 'salesforce'> & { sales
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The staff token or an organization API key.' } } },
       security: [{ bearer: [] }],
     },
+    // @fastify/swagger calls every request body required; those marked OPTIONAL_BODY are not.
+    transformObject: (document) => markOptionalBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -212,4 +219,16 @@ export function toAppError(error: FastifyError | AppError): AppError | undefined
     return new AppError(fe.statusCode, fe.statusCode === 404 ? 'not_found' : 'validation_failed', fe.message);
   }
   return undefined;
+}
+
+function markOptionalBodies<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      if (!operation?.[OPTIONAL_BODY]) continue;
+      delete operation[OPTIONAL_BODY];
+      if (operation.requestBody) (operation.requestBody as { required: boolean }).required = false;
+    }
+  }
+  return document;
 }

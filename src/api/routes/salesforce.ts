@@ -6,7 +6,7 @@ import { SalesforceNotConnected, SalesforceReconnectionRequired, salesforceError
 import { connectWithClientCredentials, createAuthorizationUrl, deauthorize, stateCookie } from '../../salesforce/oauth.ts';
 import { orgFromPath } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ErrorBody, OrgParams } from '../schemas.ts';
+import { ErrorBody, OPTIONAL_BODY, OrgParams } from '../schemas.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 const Status = Type.Object({
@@ -77,11 +77,8 @@ export function salesforceRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: Static<typeof OrgParams>; Body: Static<typeof AuthorizeBody> }>(
     `${base}/authorize`,
     {
-      schema: { tags: ['salesforce'], summary: 'Start the OAuth web-server flow (PKCE); send the browser to authorization_url', params: OrgParams, body: AuthorizeBody, response: { 200: Type.Object({ authorization_url: Type.String() }), ...errors } },
       // The body is optional (login_url defaults): no body means {}.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      schema: { tags: ['salesforce'], summary: 'Start the OAuth web-server flow (PKCE); send the browser to authorization_url', params: OrgParams, body: AuthorizeBody, [OPTIONAL_BODY]: true, response: { 200: Type.Object({ authorization_url: Type.String() }), ...errors } },
     },
     async (request, reply) => {
       const org = await orgFromPath(ctx, request, request.params.org);
