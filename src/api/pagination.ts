@@ -8,6 +8,9 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'The next_cursor of the previous page.' })),
 };
 
+/** The position most lists page by: a row's sequence number (a whole number, never negative). */
+export const isPosition = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
 export function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;
   const n = Number(raw);

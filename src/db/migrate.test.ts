@@ -37,6 +37,45 @@ describe(`migrations (${engineName})`, () => {
   });
 });
 
+describe(`013: positions for the workflow and outbox lists (${engineName})`, () => {
+  it('numbers the rows that exist in the order they were created, and new rows after them', async () => {
+    const t = await createTestDatabase();
+    try {
+      // The schema as it was before 013, with rows whose creation order is not their insertion order.
+      await t.db.query('drop schema public cascade');
+      await t.db.query('create schema public');
+      await t.db.query('create table leadsync_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())');
+      for (const m of (await listMigrations()).filter((m) => m.id < 13)) {
+        for (const statement of splitStatements(m.sql)) await t.db.query(statement);
+        await t.db.query('insert into leadsync_migrations (id, name) values ($1, $2)', [m.id, m.name]);
+      }
+      const org = '00000000-0000-4000-8000-000000000001';
+      await t.db.query("insert into orgs (id, name, api_key_hash) values ($1, 'Old', 'h')", [org]);
+      for (const [name, minutes] of [['second', 2], ['first', 1], ['third', 3]] as const) {
+        await t.db.query(
+          `insert into workflows (id, org_id, name, trigger, conditions, actions, signing_secret, created_at)
+           values (gen_random_uuid(), $1, $2, 'lead.created', '{}', '[]', 's', now() - interval '1 hour' + $3 * interval '1 minute')`,
+          [org, name, minutes],
+        );
+        await t.db.query(
+          `insert into email_outbox (id, org_id, recipient, subject, body, status, created_at)
+           values (gen_random_uuid(), $1, 'a@example.com', $2, '', 'outbox', now() - interval '1 hour' + $3 * interval '1 minute')`,
+          [org, name, minutes],
+        );
+      }
+      expect(await migrate(t.db)).toContain('013_list_positions.sql');
+      await t.db.query("insert into workflows (id, org_id, name, trigger, conditions, actions, signing_secret) values (gen_random_uuid(), $1, 'new', 'lead.created', '{}', '[]', 's')", [org]);
+      await t.db.query("insert into email_outbox (id, org_id, recipient, subject, body, status) values (gen_random_uuid(), $1, 'a@example.com', 'new', '', 'outbox')", [org]);
+      const workflows = await t.db.query<{ name: string; seq: string | number }>('select name, seq from workflows order by seq');
+      expect(workflows.rows.map((r) => [r.name, Number(r.seq)])).toEqual([['first', 1], ['second', 2], ['third', 3], ['new', 4]]);
+      const emails = await t.db.query<{ subject: string; seq: string | number }>('select subject, seq from email_outbox order by seq');
+      expect(emails.rows.map((r) => [r.subject, Number(r.seq)])).toEqual([['first', 1], ['second', 2], ['third', 3], ['new', 4]]);
+    } finally {
+      await t.drop();
+    }
+  });
+});
+
 describe('splitStatements', () => {
   it('splits at semicolons ending a line, keeps function bodies whole, drops comments', () => {
     const script = [

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from './engine.ts';
+import { pageOf, type RowPage } from './page.ts';
 
 export interface WorkflowRow {
   id: string;
@@ -11,6 +12,8 @@ export interface WorkflowRow {
   signing_secret: string;
   enabled: boolean;
   created_at: Date;
+  /** Its position in the organization's list (bigint: a string from node-postgres). */
+  seq: number | string;
 }
 
 export interface WorkflowEventRow {
@@ -66,9 +69,10 @@ export async function getWorkflow(db: Queryable, orgId: string, id: string): Pro
   return rows[0];
 }
 
-export async function listWorkflows(db: Queryable, orgId: string): Promise<WorkflowRow[]> {
-  const { rows } = await db.query<WorkflowRow>('select * from workflows where org_id = $1 order by created_at, id', [orgId]);
-  return rows;
+/** An organization's workflows in the order they were created, a page at a time. */
+export async function listWorkflows(db: Queryable, orgId: string, options: { limit: number; afterSeq?: number }): Promise<RowPage<WorkflowRow, number>> {
+  const { rows } = await db.query<WorkflowRow>('select * from workflows where org_id = $1 and seq > $3 order by seq limit $2', [orgId, options.limit + 1, options.afterSeq ?? 0]);
+  return pageOf(rows, options.limit, (last) => Number(last.seq));
 }
 
 export async function deleteWorkflow(db: Queryable, orgId: string, id: string): Promise<boolean> {
@@ -181,9 +185,7 @@ export async function listRuns(db: Queryable, workflowId: string, options: { lim
      from workflow_runs r where r.workflow_id = $1 and r.seq > $3 order by r.seq limit $2`,
     [workflowId, options.limit + 1, options.afterSeq ?? 0],
   );
-  const more = rows.length > options.limit;
-  const items = more ? rows.slice(0, options.limit) : rows;
-  return { items, next: more ? Number(items[items.length - 1].seq) : null };
+  return pageOf(rows, options.limit, (last) => Number(last.seq));
 }
 
 export async function insertOutboxEmail(
@@ -203,10 +205,12 @@ export async function insertOutboxEmail(
   return id;
 }
 
-export async function listOutbox(db: Queryable, orgId: string, limit: number) {
-  const { rows } = await db.query<{ id: string; recipient: string; subject: string; body: string; status: string; created_at: Date }>(
-    'select id, recipient, subject, body, status, created_at from email_outbox where org_id = $1 order by created_at desc limit $2',
-    [orgId, limit],
+/** An organization's workflow emails, newest first, a page at a time (`beforeSeq`: the previous page's end). */
+export async function listOutbox(db: Queryable, orgId: string, options: { limit: number; beforeSeq?: number }) {
+  const { rows } = await db.query<{ id: string; recipient: string; subject: string; body: string; status: string; created_at: Date; seq: string }>(
+    `select id, recipient, subject, body, status, created_at, seq from email_outbox
+     where org_id = $1 and ($3::bigint is null or seq < $3) order by seq desc limit $2`,
+    [orgId, options.limit + 1, options.beforeSeq ?? null],
   );
-  return rows;
+  return pageOf(rows, options.limit, (last) => Number(last.seq));
 }

@@ -5,7 +5,7 @@ import { getLead, listLeads } from '../../db/leads.ts';
 import { patchLead, upsertLead } from '../../leads/service.ts';
 import { isUuid, orgFromPath } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { decodeCursor, encodeCursor, Page, PageQuery, pageLimit } from '../pagination.ts';
+import { decodeCursor, encodeCursor, isPosition, Page, PageQuery, pageLimit } from '../pagination.ts';
 import { ErrorBody, Lead, LeadParams, LeadWriteBody, OrgParams, toLead } from '../schemas.ts';
 
 const ListQuery = Type.Object(
@@ -17,7 +17,6 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody };
 
 export function leadRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -66,7 +65,7 @@ export function leadRoutes(app: FastifyInstance, ctx: ApiContext): void {
         q: request.query.q,
         syncStatus: request.query.sync_status,
         limit: pageLimit(request.query.limit),
-        afterSeq: decodeCursor(request.query.cursor, isSeq),
+        afterSeq: decodeCursor(request.query.cursor, isPosition),
       });
       return { items: page.items.map(toLead), next_cursor: page.next === null ? null : encodeCursor(page.next) };
     },

@@ -13,7 +13,7 @@ import { SalesforceNotConnected, SalesforceReconnectionRequired } from '../../sa
 import { checkFilter } from '../../sync/pull-filter.ts';
 import { isUuid, orgFromPath, requireStaff } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { decodeCursor, encodeCursor, PageQuery, pageLimit } from '../pagination.ts';
+import { decodeCursor, encodeCursor, isPosition, PageQuery, pageLimit } from '../pagination.ts';
 import { ErrorBody, OrgParams } from '../schemas.ts';
 
 const PullObject = Type.Union([Type.Literal('Lead'), Type.Literal('Contact')]);
@@ -152,7 +152,7 @@ export function pullRuleRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const run = isUuid(request.params.run) ? await getRun(ctx.db, org.id, request.params.run) : undefined;
       if (!run) throw notFound('Pull run');
       const limit = pageLimit(request.query.limit);
-      const after = decodeCursor(request.query.cursor, (v): v is number => Number.isSafeInteger(v));
+      const after = decodeCursor(request.query.cursor, isPosition);
       const rows = await listRunLog(ctx.db, run.id, { limit: limit + 1, afterId: after });
       const items = rows.slice(0, limit);
       return {
@@ -170,7 +170,7 @@ export function pullRuleRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const ruleId = request.query.rule_id;
       if (ruleId !== undefined && !isUuid(ruleId)) throw validationFailed({ 'query.rule_id': 'must be a pull rule id' });
       const limit = pageLimit(request.query.limit);
-      const before = decodeCursor(request.query.cursor, (v): v is number => Number.isSafeInteger(v));
+      const before = decodeCursor(request.query.cursor, isPosition);
       const rows = await listRuns(ctx.db, org.id, { ruleId, limit: limit + 1, beforeSeq: before });
       const items = rows.slice(0, limit);
       return { items: items.map(toRun), next_cursor: rows.length > limit ? encodeCursor(Number(items[items.length - 1].seq)) : null };

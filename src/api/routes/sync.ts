@@ -12,7 +12,7 @@ import { loadSettings, readAndPlan } from '../../sync/engine.ts';
 import { normalizeSettings, PUSH_OBJECTS, settingsProblems, type DescribedField, type PushObject } from '../../sync/settings.ts';
 import { isUuid, orgFromPath } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { decodeCursor, encodeCursor, PageQuery, pageLimit } from '../pagination.ts';
+import { decodeCursor, encodeCursor, isPosition, PageQuery, pageLimit } from '../pagination.ts';
 import { ErrorBody, OrgParams } from '../schemas.ts';
 import { salesforceFailure } from './salesforce.ts';
 
@@ -142,7 +142,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const org = await orgFromPath(ctx, request, request.params.org);
       if (request.query.lead_id !== undefined && !isUuid(request.query.lead_id)) throw validationFailed({ 'query.lead_id': 'must be a lead id' });
       const limit = pageLimit(request.query.limit);
-      const before = decodeCursor(request.query.cursor, (v): v is number => Number.isSafeInteger(v));
+      const before = decodeCursor(request.query.cursor, isPosition);
       const rows = await listLog(ctx.db, org.id, { leadId: request.query.lead_id, status: request.query.status, limit: limit + 1, beforeId: before });
       const items = rows.slice(0, limit);
       return {

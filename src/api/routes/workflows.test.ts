@@ -238,4 +238,61 @@ describe(`workflows and personalization (${engineName})`, () => {
       expect(rows[0].n).toBe(0);
     });
   });
+
+  describe('lists page like every list (api-v1.md: ?limit= and ?cursor=)', () => {
+    /** Every page of a list, following next_cursor to its end. */
+    const allPages = async (other: { id: string; apiKey: string }, path: string, limit: number) => {
+      const pages: Array<Array<Record<string, unknown>>> = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await api.call('GET', `/api/v1/orgs/${other.id}${path}${query}`, { token: other.apiKey });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        pages.push(res.body.items);
+        cursor = res.body.next_cursor;
+      } while (cursor !== null && pages.length < 20);
+      return pages;
+    };
+
+    it('workflows: in the order they were created, a page at a time, nothing repeated or left out', async () => {
+      const other = await api.createOrg('Many workflows');
+      const names = ['one', 'two', 'three', 'four', 'five'];
+      for (const name of names) {
+        const res = await api.call('POST', `/api/v1/orgs/${other.id}/workflows`, { token: other.apiKey, body: { name, trigger: 'lead.created', actions: [{ type: 'set_field', field: 'title', value_template: 'x' }] } });
+        expect(res.status).toBe(201);
+      }
+      const pages = await allPages(other, '/workflows', 2);
+      expect(pages.map((p) => p.map((w) => w.name))).toEqual([['one', 'two'], ['three', 'four'], ['five']]);
+      // The default page holds them all; another organization's are never in it.
+      const whole = await api.call('GET', `/api/v1/orgs/${other.id}/workflows`, { token: other.apiKey });
+      expect(whole.body.items.map((w: { name: string }) => w.name)).toEqual(names);
+      expect(whole.body.next_cursor).toBeNull();
+    });
+
+    it('outbox: newest first, a page at a time, nothing repeated or left out', async () => {
+      const other = await api.createOrg('Many emails');
+      const res = await api.call('POST', `/api/v1/orgs/${other.id}/workflows`, {
+        token: other.apiKey,
+        body: { name: 'mail each', trigger: 'lead.created', actions: [{ type: 'email', to_template: 'sales@example.com', subject_template: 'New: {{ first_name }}', body_template: '{{ email }}' }] },
+      });
+      expect(res.status).toBe(201);
+      for (let i = 1; i <= 5; i++) {
+        await api.call('POST', `/api/v1/orgs/${other.id}/leads`, { token: other.apiKey, body: { fields: { email: `p${i}@example.com`, first_name: `P${i}` } } });
+        // One lead's email after another's: the outbox's order is the order they were written.
+        await drain();
+      }
+      const pages = await allPages(other, '/outbox', 2);
+      expect(pages.map((p) => p.map((m) => m.subject))).toEqual([['New: P5', 'New: P4'], ['New: P3', 'New: P2'], ['New: P1']]);
+    });
+
+    it('a limit outside 1..500 or a cursor this list did not hand out is a 400', async () => {
+      for (const path of ['/workflows', '/outbox']) {
+        for (const query of ['?limit=0', '?limit=501', '?limit=two', '?cursor=forged', '?cursor=eyJ4IjoxfQ.AAAAAAAAAAAAAAAAAAAAAA']) {
+          const res = await call('GET', `${path}${query}`);
+          expect(res.status, `${path}${query}`).toBe(400);
+          expect(res.body.error.code).toBe('validation_failed');
+        }
+      }
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { CONDITION_OPS } from '../../workflows/conditions.ts';
 import { parseTemplate, renderTemplate, TemplateError } from '../../workflows/templates.ts';
 import { isUuid, orgFromPath } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { decodeCursor, encodeCursor, Page, PageQuery, pageLimit } from '../pagination.ts';
+import { decodeCursor, encodeCursor, isPosition, Page, PageQuery, pageLimit } from '../pagination.ts';
 import { ErrorBody, OrgParams } from '../schemas.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -115,12 +115,14 @@ export function workflowRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/workflows',
-    { schema: { tags: ['workflows'], summary: 'List workflows', params: OrgParams, response: { 200: Type.Object({ items: Type.Array(Workflow), next_cursor: Type.Null() }), ...errors } } },
+    { schema: { tags: ['workflows'], summary: 'List workflows, in the order they were created', params: OrgParams, querystring: ListQuery, response: { 200: Page(Workflow), ...errors } } },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      return { items: (await listWorkflows(ctx.db, org.id)).map(toWorkflow), next_cursor: null };
+      const page = await listWorkflows(ctx.db, org.id, { limit: pageLimit(request.query.limit), afterSeq: decodeCursor(request.query.cursor, isPosition) });
+      return { items: page.items.map(toWorkflow), next_cursor: page.next === null ? null : encodeCursor(page.next) };
     },
   );
 
@@ -160,16 +162,12 @@ export function workflowRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  const RunsQuery = Type.Object(PageQuery, { additionalProperties: false });
-  app.get<{ Params: Static<typeof WorkflowParams>; Querystring: Static<typeof RunsQuery> }>(
+  app.get<{ Params: Static<typeof WorkflowParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/workflows/:id/runs',
-    { schema: { tags: ['workflows'], summary: "A workflow's runs, oldest first (matched or not)", params: WorkflowParams, querystring: RunsQuery, response: { 200: Page(Run), ...errors } } },
+    { schema: { tags: ['workflows'], summary: "A workflow's runs, oldest first (matched or not)", params: WorkflowParams, querystring: ListQuery, response: { 200: Page(Run), ...errors } } },
     async (request) => {
       const workflow = await load(request);
-      const page = await listRuns(ctx.db, workflow.id, {
-        limit: pageLimit(request.query.limit),
-        afterSeq: decodeCursor(request.query.cursor, (v): v is number => Number.isSafeInteger(v)),
-      });
+      const page = await listRuns(ctx.db, workflow.id, { limit: pageLimit(request.query.limit), afterSeq: decodeCursor(request.query.cursor, isPosition) });
       return {
         items: page.items.map((r) => ({ id: r.id, lead_id: r.lead_id, trigger: r.trigger, matched: r.matched, actions: r.actions, at: new Date(r.at).toISOString() })),
         next_cursor: page.next === null ? null : encodeCursor(page.next),
@@ -177,20 +175,24 @@ export function workflowRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/outbox',
     {
       schema: {
         tags: ['workflows'],
         summary: 'Workflow emails: kept here when no SMTP_URL is set, and a record of sent ones (newest first)',
         params: OrgParams,
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), subject: Type.String(), body: Type.String(), status: Type.String(), created_at: Type.String() })), next_cursor: Type.Null() }), ...errors },
+        querystring: ListQuery,
+        response: { 200: Page(Type.Object({ id: Type.String(), to: Type.String(), subject: Type.String(), body: Type.String(), status: Type.String(), created_at: Type.String() })), ...errors },
       },
     },
     async (request) => {
       const org = await orgFromPath(ctx, request, request.params.org);
-      const rows = await listOutbox(ctx.db, org.id, 200);
-      return { items: rows.map((r) => ({ id: r.id, to: r.recipient, subject: r.subject, body: r.body, status: r.status, created_at: r.created_at.toISOString() })), next_cursor: null };
+      const page = await listOutbox(ctx.db, org.id, { limit: pageLimit(request.query.limit), beforeSeq: decodeCursor(request.query.cursor, isPosition) });
+      return {
+        items: page.items.map((r) => ({ id: r.id, to: r.recipient, subject: r.subject, body: r.body, status: r.status, created_at: r.created_at.toISOString() })),
+        next_cursor: page.next === null ? null : encodeCursor(page.next),
+      };
     },
   );
 

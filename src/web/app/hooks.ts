@@ -102,3 +102,18 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
   );
   return { run, busy, error, setError };
 }
+
+/** The pages of a cursor list (api-v1.md): the cursor of the page shown, and moves between pages. */
+export function usePages() {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  return {
+    /** The `cursor` to ask for; undefined on the first page. */
+    cursor: cursors[cursors.length - 1],
+    number: cursors.length,
+    next: (cursor: string) => setCursors([...cursors, cursor]),
+    previous: () => setCursors(cursors.slice(0, -1)),
+    /** Back to the first page (a filter changed). */
+    reset: () => setCursors([undefined]),
+  };
+}
+export type Pages = ReturnType<typeof usePages>;

@@ -1471,10 +1471,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List workflows */
+        /** List workflows, in the order they were created */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Items per page, 1 to 500 (default 50). */
+                    limit?: string;
+                    /** @description The next_cursor of the previous page. */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     org: string;
@@ -1501,8 +1506,7 @@ export interface paths {
                                 signing_secret: string;
                                 created_at: string;
                             }[];
-                            /** @enum {object|null} */
-                            next_cursor: never | null;
+                            next_cursor: string | null;
                         };
                     };
                 };
@@ -2119,7 +2123,12 @@ export interface paths {
         /** Workflow emails: kept here when no SMTP_URL is set, and a record of sent ones (newest first) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Items per page, 1 to 500 (default 50). */
+                    limit?: string;
+                    /** @description The next_cursor of the previous page. */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     org: string;
@@ -2143,8 +2152,7 @@ export interface paths {
                                 status: string;
                                 created_at: string;
                             }[];
-                            /** @enum {object|null} */
-                            next_cursor: never | null;
+                            next_cursor: string | null;
                         };
                     };
                 };

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import type { ApiError } from '../api/client';
+import type { Pages } from '../hooks';
 
 export function Card(props: { title?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; id?: string; class?: string }) {
   const headingId = useId();
@@ -192,5 +193,22 @@ export function Table(props: { label: string; columns: ComponentChildren[]; id?:
         <tbody>{props.children}</tbody>
       </table>
     </TableWrap>
+  );
+}
+
+/** Previous and Next under a list that has more than one page; `children`: a note beside them. */
+export function Pager({ pages, nextCursor, children }: { pages: Pages; nextCursor: string | null | undefined; children?: ComponentChildren }) {
+  if (pages.number === 1 && !nextCursor && !children) return null;
+  return (
+    <div class="pager">
+      <button type="button" disabled={pages.number === 1} onClick={pages.previous}>
+        Previous page
+      </button>
+      <span class="muted">Page {pages.number}</span>
+      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>
+        Next page
+      </button>
+      {children}
+    </div>
   );
 }

@@ -3,8 +3,8 @@ import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, ok, type Lead, type LeadList } from '../api/client';
 import { Page } from '../components/Page';
-import { Card, ErrorNotice, Loading, SyncBadge, Table } from '../components/ui';
-import { useLoad, usePoll } from '../hooks';
+import { Card, ErrorNotice, Loading, Pager, SyncBadge, Table } from '../components/ui';
+import { useLoad, usePages, usePoll } from '../hooks';
 import { paths } from '../session';
 
 const PAGE = 25;
@@ -18,8 +18,8 @@ export function Leads() {
   const { route } = useLocation();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = usePages();
+  const cursor = pages.cursor;
   const list = useLoad(
     (): Promise<LeadList> =>
       ok(
@@ -34,7 +34,7 @@ export function Leads() {
   usePoll(list.reload, waiting ? 1500 : 5000, true);
   const filter = (change: () => void) => {
     change();
-    setCursors([undefined]);
+    pages.reset();
   };
   return (
     <Page title="Leads" lead="Everyone your agents talk to, and whether Salesforce has them.">
@@ -75,16 +75,9 @@ export function Leads() {
                   ))}
                 </Table>
             {list.data.items.length === 0 && <p class="muted">No leads{q || status ? ' match' : ' yet'}.</p>}
-            <div class="pager">
-              <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-                Previous page
-              </button>
-              <span class="muted">Page {cursors.length}</span>
-              <button type="button" disabled={!list.data.next_cursor} onClick={() => setCursors([...cursors, list.data!.next_cursor ?? undefined])}>
-                Next page
-              </button>
+            <Pager pages={pages} nextCursor={list.data.next_cursor}>
               {waiting && <span class="muted small">Refreshing while leads are pending…</span>}
-            </div>
+            </Pager>
           </>
         )}
       </Card>

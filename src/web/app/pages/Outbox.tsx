@@ -2,15 +2,19 @@
 import { useRoute } from 'preact-iso';
 import { api, ok } from '../api/client';
 import { Page } from '../components/Page';
-import { Badge, Card, ErrorNotice, Loading, Time } from '../components/ui';
-import { useLoad, usePoll } from '../hooks';
+import { Badge, Card, ErrorNotice, Loading, Pager, Time } from '../components/ui';
+import { useLoad, usePages, usePoll } from '../hooks';
+
+const PAGE = 25;
 
 export function Outbox() {
   const { params } = useRoute();
   const org = params.org;
-  const mail = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/outbox', { params: { path: { org } } })), [org]);
-  usePoll(mail.reload, 5000, true);
-  const items = [...(mail.data?.items ?? [])].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const pages = usePages();
+  const mail = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/outbox', { params: { path: { org }, query: { limit: String(PAGE), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })), [org, pages.cursor]);
+  // New mail arrives on the first page; later pages stay as they are.
+  usePoll(mail.reload, 5000, pages.number === 1);
+  const items = mail.data?.items ?? [];
   return (
     <Page title="Outbox" lead="Emails your workflows sent. Without SMTP_URL they are kept here instead of being sent.">
       <ErrorNotice error={mail.error} />
@@ -28,6 +32,7 @@ export function Outbox() {
           <pre class="mail-body">{m.body}</pre>
         </Card>
       ))}
+      {mail.data && <Pager pages={pages} nextCursor={mail.data.next_cursor} />}
     </Page>
   );
 }

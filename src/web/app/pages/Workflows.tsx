@@ -2,9 +2,11 @@
 import { useRoute } from 'preact-iso';
 import { api, ok } from '../api/client';
 import { Page } from '../components/Page';
-import { Badge, Card, ErrorNotice, Loading, Table, Time } from '../components/ui';
-import { useLoad } from '../hooks';
+import { Badge, Card, ErrorNotice, Loading, Pager, Table, Time } from '../components/ui';
+import { useLoad, usePages } from '../hooks';
 import { paths } from '../session';
+
+const PAGE = 50;
 
 export const TRIGGER_WORDS: Record<string, string> = {
   'lead.created': 'A lead is created',
@@ -16,7 +18,8 @@ export const TRIGGER_WORDS: Record<string, string> = {
 export function Workflows() {
   const { params } = useRoute();
   const org = params.org;
-  const list = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/workflows', { params: { path: { org } } })), [org]);
+  const pages = usePages();
+  const list = useLoad(() => ok(api.GET('/api/v1/orgs/{org}/workflows', { params: { path: { org }, query: { limit: String(PAGE), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })), [org, pages.cursor]);
   return (
     <Page
       title="Workflows"
@@ -48,6 +51,7 @@ export function Workflows() {
                 ))}
               </Table>
         )}
+        {list.data && <Pager pages={pages} nextCursor={list.data.next_cursor} />}
       </Card>
     </Page>
   );
