@@ -5,6 +5,7 @@ import { saveSecrets, type DataDirSecrets } from '../config/data-dir-secrets.ts'
 import { createOrg, getOrg } from '../db/orgs.ts';
 import { startWorker, stopWithin, type Worker } from '../sync/worker.ts';
 import { handBackClaims } from '../db/sync.ts';
+import { releaseClaimsOfDeadProcesses } from '../db/claims.ts';
 import { newWorkerId, queueEnrichmentRefresh, syncOnce } from '../sync/engine.ts';
 import { claimTurns } from '../sync/queue.ts';
 import { startPullScheduler } from '../sync/pull-scheduler.ts';
@@ -45,6 +46,11 @@ export async function startCommand(options: { port?: string; dataDir?: string; s
   const stops: Array<() => Promise<void>> = [];
   const lines: string[] = [];
   try {
+    if (!booted.config.databaseUrl) {
+      // This process holds the data directory's lock: any claim in it belongs to a process that died.
+      const released = await releaseClaimsOfDeadProcesses(booted.db);
+      if (released.leads + released.pullRuns + released.workflowActions > 0) booted.logger.warn(released, 'resuming the work of a LeadSync process that stopped without finishing it');
+    }
     if (options.sandbox && !booted.config.salesforce.clientId) {
       const sandbox = await startSandboxOnFreePort(options.sandboxPort === undefined ? 4010 : Number(options.sandboxPort));
       stops.push(() => sandbox.close());

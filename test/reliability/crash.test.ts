@@ -4,8 +4,9 @@
  * Salesforce (held in the match query), and after the write committed but before LeadSync recorded
  * it (held in the write, which the sandbox commits after the process is gone). After a restart and an
  * update of every lead, Salesforce holds each lead exactly once, with the latest values.
- * The sandbox's LATENCY fault holds the batch; a short lease (LEADSYNC_SYNC_LEASE_SECONDS) lets the
- * killed process's claim lapse within the test.
+ * The sandbox's LATENCY fault holds the batch. The restarted embedded `start` hands the killed
+ * process's claims back at once (its lease is an hour here); on PostgreSQL a short lease
+ * (LEADSYNC_SYNC_LEASE_SECONDS) lets the killed worker's claim lapse within the test.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,7 +150,9 @@ describe('crash recovery: kill -9 mid-batch, then exactly once', () => {
     for (const point of Object.keys(POINTS) as Point[]) {
       it(`killed ${point}`, async () => {
         dir ??= await mkdtemp(path.join(tmpdir(), 'leadsync-crash-'));
-        const start = () => run(['start', '--no-sandbox', '--port', '0', '--data-dir', dir], syncEnv);
+        // A lease far longer than the test: the restart must hand the killed process's claims back itself
+        // (src/db/claims.ts), as only the embedded engine can know that their holder is gone.
+        const start = () => run(['start', '--no-sandbox', '--port', '0', '--data-dir', dir], { ...syncEnv, LEADSYNC_SYNC_LEASE_SECONDS: '3600' });
         let first: Run | undefined = start();
         let second: Run | undefined;
         try {
