@@ -40,11 +40,30 @@ export function sameFields(a: Fields, b: Fields): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
 }
 
-export async function insertLead(db: Queryable, orgId: string, fields: Fields, source: LeadRow['source'] = 'api'): Promise<LeadRow> {
+/**
+ * Creates a lead from the API, queues it for sync and records its `lead.created` event in one
+ * statement — one round trip, no transaction — unless a lead of the organization has its email
+ * already: then nothing is written and the answer is undefined (the caller updates that lead).
+ * The queue row and the event are what markLeadForSync and emitWorkflowEvent write for a lead that
+ * has none yet. Why one statement: on the embedded engine every statement is a round trip to the
+ * database thread, and creating a lead took eight (docs/benchmarks.md, "API load").
+ */
+export async function createLeadQueued(db: Queryable, orgId: string, fields: Fields, options: { debounceMs: number; emitEvent: boolean }): Promise<LeadRow | undefined> {
   const email = typeof fields.email === 'string' ? normalizeEmail(fields.email) : null;
   const { rows } = await db.query<LeadRow>(
-    `insert into leads (id, org_id, source, email_normalized, fields) values ($1, $2, $3, $4, $5::jsonb) returning *`,
-    [randomUUID(), orgId, source, email, JSON.stringify(fields)],
+    `with lead as (
+       insert into leads (id, org_id, source, email_normalized, fields, sync_status) values ($1, $2, 'api', $3, $4::jsonb, 'pending')
+       on conflict (org_id, email_normalized) where email_normalized is not null do nothing
+       returning *),
+     queued as (
+       insert into sync_queue (lead_id, org_id, due_at, first_queued_at)
+       select id, org_id, now() + $5 * interval '1 millisecond', now() from lead),
+     event as (
+       insert into workflow_events (org_id, lead_id, trigger, payload)
+       select org_id, id, 'lead.created', '{}'::jsonb from lead
+       where $6 and exists (select 1 from workflows where org_id = $2 and trigger = 'lead.created' and enabled))
+     select * from lead`,
+    [randomUUID(), orgId, email, JSON.stringify(fields), options.debounceMs, options.emitEvent],
   );
   return rows[0];
 }

@@ -6,7 +6,7 @@ import { AppError, notFound, validationFailed } from '../errors.ts';
 import type { Database, Queryable } from '../db/engine.ts';
 import { isUniqueViolation } from '../db/engine.ts';
 import { listCustomFields } from '../db/custom-fields.ts';
-import { applyPatch, getLead, getLeadByEmail, insertLead, replaceLeadFields, sameFields, type FieldPatch } from '../db/leads.ts';
+import { applyPatch, createLeadQueued, getLead, getLeadByEmail, replaceLeadFields, sameFields, type FieldPatch } from '../db/leads.ts';
 import { insertMessage } from '../db/messages.ts';
 import type { LeadRow, MessageRow } from '../db/rows.ts';
 import { markLeadForSync } from '../db/sync-queue.ts';
@@ -24,9 +24,31 @@ export async function orgDataModel(db: Queryable, orgId: string): Promise<Map<st
   return dataModel(custom.map((f) => ({ key: f.key, label: f.label, type: f.type as FieldType, builtin: false, read_only: false })));
 }
 
+/**
+ * The data models lead writes were last validated against, per database and organization. A custom
+ * field is only ever added (api-v1.md can neither change nor remove one), so a model read earlier
+ * holds a subset of today's fields with today's types: input it accepts is valid now, and input it
+ * refuses is checked again against a fresh read. Every write but the first of an organization
+ * skips reading its custom fields — even with other processes adding fields meanwhile.
+ */
+const knownModels = new WeakMap<Queryable, Map<string, Map<string, FieldDefinition>>>();
+/** Organizations whose model is kept, per database; the oldest read is dropped past this. */
+const KNOWN_MODELS_MAX = 1000;
+
 /** Validates API input against the data model, throwing the API's 400s. */
 export async function validateLeadFields(db: Queryable, orgId: string, input: Record<string, unknown>): Promise<FieldPatch> {
-  const result = validateFieldWrites(await orgDataModel(db, orgId), input);
+  let models = knownModels.get(db);
+  if (!models) knownModels.set(db, (models = new Map()));
+  const known = models.get(orgId);
+  if (known) {
+    const quick = validateFieldWrites(known, input);
+    if ('patch' in quick) return quick.patch;
+  }
+  const model = await orgDataModel(db, orgId);
+  models.delete(orgId);
+  models.set(orgId, model);
+  if (models.size > KNOWN_MODELS_MAX) models.delete(models.keys().next().value!);
+  const result = validateFieldWrites(model, input);
   if ('patch' in result) return result.patch;
   const { error } = result;
   if (error.code === 'validation_failed') return Promise.reject(validationFailed(error.fields));
@@ -47,20 +69,17 @@ export interface LeadWriteResult {
 /** Upserts by email (case-insensitive); without an email, creates. */
 export async function upsertLead(db: Database, orgId: string, input: Record<string, unknown>, options: LeadServiceOptions): Promise<LeadWriteResult> {
   const patch = await validateLeadFields(db, orgId, input);
-  // Two concurrent creates with one email: the loser hits the unique index and retries as an update.
+  // A new person: created in one statement. One we know (by email): locked and updated. A lead that
+  // goes between the two (created, or its email changed, by another request) is tried again.
   for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.transaction(async (tx) => {
-        const existing = typeof patch.email === 'string' ? await getLeadByEmail(tx, orgId, patch.email, true) : undefined;
-        if (existing) return updateLocked(tx, existing, patch, options);
-        const lead = await insertLead(tx, orgId, applyPatch({}, patch));
-        await markLeadForSync(tx, orgId, lead.id, options.debounceMs);
-        if (options.emitEvents !== false) await emitWorkflowEvent(tx, orgId, lead.id, 'lead.created');
-        return { lead: { ...lead, sync_status: 'pending' }, created: true, changed: true };
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= 2) throw error;
-    }
+    const created = await createLeadQueued(db, orgId, applyPatch({}, patch), { debounceMs: options.debounceMs, emitEvent: options.emitEvents !== false });
+    if (created) return { lead: created, created: true, changed: true };
+    const updated = await db.transaction(async (tx) => {
+      const existing = await getLeadByEmail(tx, orgId, patch.email as string, true);
+      return existing && updateLocked(tx, existing, patch, options);
+    });
+    if (updated) return updated;
+    if (attempt >= 2) throw new AppError(409, 'conflict', 'The lead with this email address changed while it was being written; send it again.');
   }
 }
 

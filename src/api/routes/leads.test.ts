@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/helpers/api.ts';
 import { engineName } from '../../../test/helpers/database.ts';
+import { insertCustomField } from '../../db/custom-fields.ts';
 
 describe(`leads API (${engineName})`, () => {
   let api: TestApi;
@@ -58,6 +59,31 @@ describe(`leads API (${engineName})`, () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/leads', { fields: { email: 'race@example.com', title: `t${i}` } })));
     expect(results.map((r) => r.status).filter((s) => s === 201)).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+  });
+
+  it('a custom field added by another process is accepted at once, though this one validated writes before it existed', async () => {
+    expect((await call('POST', '/leads', { fields: { email: 'early@example.com', budget: 1 } })).status).toBe(201);
+    expect((await call('POST', '/leads', { fields: { email: 'early@example.com', plan: 'gold' } })).body.error.code).toBe('unknown_field');
+    // Another `serve` on the same database adds the field: this process has not seen it.
+    await insertCustomField(api.database.db, { org_id: org.id, key: 'plan', label: 'Plan', type: 'string' });
+    const res = await call('POST', '/leads', { fields: { email: 'early@example.com', plan: 'gold' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.fields).toMatchObject({ plan: 'gold', budget: 1 });
+    // A wrong type is still refused against the fresh model.
+    expect((await call('POST', '/leads', { fields: { email: 'early@example.com', budget: 'lots' } })).body.error.code).toBe('validation_failed');
+  });
+
+  it('a new lead is queued for sync with status pending in the same write; an upsert of a known email updates it', async () => {
+    const created = await call('POST', '/leads', { fields: { email: 'Queued@Example.com', first_name: 'Q' } });
+    expect(created.status).toBe(201);
+    expect(created.body.sync.status).toBe('pending');
+    expect(await queueRow(created.body.id)).toEqual({ change_seq: 1 });
+    const again = await call('POST', '/leads', { fields: { email: 'queued@example.com', first_name: 'Quinn' } });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(created.body.id);
+    expect(await queueRow(created.body.id)).toEqual({ change_seq: 2 });
+    const { rows } = await api.database.db.query<{ n: number }>('select count(*)::int as n from leads where org_id = $1 and email_normalized = $2', [org.id, 'queued@example.com']);
+    expect(rows[0].n).toBe(1);
   });
 
   it('PATCH changes fields, null clears one, GET reads it back', async () => {
