@@ -4,19 +4,14 @@
  * sync-semantics.md kept per subrequest and per record. Runs on PGlite, and on PostgreSQL with
  * TEST_DATABASE_URL.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
-import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
-import { drain, engineDeps } from '../../test/helpers/sync.ts';
-import { syncOnce, type EngineDeps } from './engine.ts';
+import { drain, syncSuite } from '../../test/helpers/sync.ts';
+import { syncOnce } from './engine.ts';
 
 describe(`push through Composite requests (${engineName})`, () => {
-  let world: ConnectedWorld;
-  let deps: EngineDeps;
-  let org: { id: string; apiKey: string };
-  const call = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
-  const sb = (method: string, path: string, body?: unknown) => sandboxControl(world.sandbox, method, path, body);
-  const soql = (q: string) => deps.clients.forOrg(org.id).query<Record<string, any>>(q);
+  const t = syncSuite('Org');
+  const { call, sb, soql } = t;
   const stats = async () => (await sb('GET', '/__sandbox/stats')) as { api_calls: number; by_kind: Record<string, number> };
   const getLead = async (id: string) => (await call('GET', `/leads/${id}`)).body;
   const createLead = async (fields: Record<string, unknown>) => (await call('POST', '/leads', { fields })).body;
@@ -42,25 +37,15 @@ describe(`push through Composite requests (${engineName})`, () => {
     return { knownLead, knownContact, leads };
   }
 
-  beforeAll(async () => {
-    world = await startWorld({ env: { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '10' } });
-    deps = engineDeps(world);
-  });
-  afterAll(() => world.close());
-  beforeEach(async () => {
-    await sb('POST', '/__sandbox/reset', { seed: 'empty' });
-    await sb('DELETE', '/__sandbox/faults');
-    org = await connectedOrg(world, `Org ${Math.random()}`);
-  });
 
   it('a batch needing creates, a Lead update and a Contact update costs one composite for its reads and one for its writes and read-back', async () => {
     await settings();
     const { knownLead, knownContact, leads } = await mixedBatch('both');
-    const client = deps.clients.forOrg(org.id);
+    const client = t.deps.clients.forOrg(t.org.id);
     await client.describeFields('Lead');
     await client.describeFields('Contact');
     await sb('POST', '/__sandbox/stats/reset');
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     const s = await stats();
     expect(s.by_kind.composite).toBe(2);
     expect(s.api_calls).toBe(2);
@@ -76,22 +61,22 @@ describe(`push through Composite requests (${engineName})`, () => {
     // read composite fail with INVALID_FIELD, the Lead and Account queries beside them succeed.
     await sb('POST', '/__sandbox/fields/Contact', { name: 'Tier__c', type: 'string', length: 20 });
     await settings({ contact: [{ spara_field: 'title', salesforce_field: 'Tier__c' }] });
-    await deps.clients.forOrg(org.id).describeFields('Lead');
-    await deps.clients.forOrg(org.id).describeFields('Contact');
+    await t.deps.clients.forOrg(t.org.id).describeFields('Lead');
+    await t.deps.clients.forOrg(t.org.id).describeFields('Contact');
     await sb('DELETE', '/__sandbox/fields/Contact/Tier__c');
     const lead = await createLead({ email: 'halfread@example.com', last_name: 'H', company: 'Co', title: 'x' });
     await sb('POST', '/__sandbox/stats/reset');
-    expect(await syncOnce(deps)).toBe(1);
+    expect(await syncOnce(t.deps)).toBe(1);
     expect((await stats()).by_kind).toMatchObject({ composite: 1 });
     expect((await stats()).by_kind.collections ?? 0).toBe(0);
     expect(await soql("SELECT Id FROM Lead WHERE Email = 'halfread@example.com'")).toHaveLength(0);
     expect((await getLead(lead.id)).sync.status).toBe('pending');
-    const queued = (await deps.db.query<{ last_error: unknown }>('select last_error from sync_queue where lead_id = $1', [lead.id])).rows[0];
+    const queued = (await t.deps.db.query<{ last_error: unknown }>('select last_error from sync_queue where lead_id = $1', [lead.id])).rows[0];
     expect(queued.last_error).toMatchObject({ code: 'INVALID_FIELD' });
     // The subrequest's own error named the field: its mapping row is flagged, and the retry pushes without it.
     const doc = (await call('GET', '/integrations/salesforce/settings')).body;
     expect(doc.mappings.contact.find((r: any) => r.salesforce_field === 'Tier__c').flagged).toContain('INVALID_FIELD');
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     expect((await getLead(lead.id)).sync.status).toBe('synced');
     expect(await soql("SELECT Id FROM Lead WHERE Email = 'halfread@example.com'")).toHaveLength(1);
   });
@@ -101,7 +86,7 @@ describe(`push through Composite requests (${engineName})`, () => {
     await settings();
     const { knownLead, knownContact, leads } = await mixedBatch('mixed');
     await call('PATCH', `/leads/${leads.newB.id}`, { fields: { title: 'reject me' } });
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     // The refused create is that lead's error with Salesforce's code; its neighbours in the same
     // collection, and the other collections in the composite, are written.
     const refused = await getLead(leads.newB.id);
@@ -121,7 +106,7 @@ describe(`push through Composite requests (${engineName})`, () => {
     const { knownContact, leads } = await mixedBatch('dropped');
     await sb('POST', '/__sandbox/faults', { faults: [{ match: { method: 'POST', path: 'composite/sobjects' }, error: 'DROP_AFTER_COMMIT', count: 1 }] });
     await sb('POST', '/__sandbox/stats/reset');
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     // The first write composite committed everything and was never answered; the retry read the
     // new Leads by email, found them written as planned, and wrote nothing again.
     expect((await stats()).by_kind.composite).toBe(3);
@@ -145,12 +130,12 @@ describe(`push through Composite requests (${engineName})`, () => {
         await settings();
         const { leads } = await mixedBatch(`limit-${which}`);
         await sb('POST', '/__sandbox/faults', { faults: [{ match: { path }, error: 'REQUEST_LIMIT_EXCEEDED', count: 1 }] });
-        expect(await syncOnce(deps)).toBe(4);
+        expect(await syncOnce(t.deps)).toBe(4);
         const status = (await call('GET', '/integrations/salesforce/sync')).body;
         expect(status).toMatchObject({ pending: 4, errors: 0, pause_reason: 'request_limit' });
         for (const lead of Object.values(leads)) expect((await getLead(lead.id)).sync.status).toBe('pending');
         // Resumed once the pause is over: every lead pushed exactly once.
-        await drain(deps, org.id);
+        await drain(t.deps, t.org.id);
         for (const lead of Object.values(leads)) expect((await getLead(lead.id)).sync.status).toBe('synced');
         for (const who of ['new-a', 'new-b', 'lead']) expect(await soql(`SELECT Id FROM Lead WHERE Email = 'limit-${which}.${who}@example.com'`)).toHaveLength(1);
       });

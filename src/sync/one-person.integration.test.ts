@@ -3,30 +3,19 @@
  * sandbox: each case ends with exactly one record per person and the sync-log entries that say why.
  * Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engineName } from '../../test/helpers/database.ts';
-import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from '../../test/helpers/salesforce.ts';
-import { drain, engineDeps } from '../../test/helpers/sync.ts';
-import type { EngineDeps } from './engine.ts';
+import { drain, syncSuite } from '../../test/helpers/sync.ts';
 
 describe(`one person, one Salesforce record (${engineName})`, () => {
-  let world: ConnectedWorld;
-  let deps: EngineDeps;
-  let org: { id: string; apiKey: string };
-  const call = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
-  const sb = (method: string, path: string, body?: unknown) => sandboxControl(world.sandbox, method, path, body);
-  const soql = (q: string) => deps.clients.forOrg(org.id).query<Record<string, any>>(q);
+  const t = syncSuite('One');
+  const { call, sb, soql, push } = t;
   const on = { update_existing: true, create_when_no_match: true };
   const off = { update_existing: false, create_when_no_match: false };
   const title = [{ spara_field: 'title', salesforce_field: 'Title' }];
   const settings = async (lead: typeof on, contact: typeof on) => {
     const res = await call('PUT', '/integrations/salesforce/settings', { push: { lead, contact }, mappings: { lead: title, contact: title } });
     expect(res.status).toBe(200);
-  };
-  const push = async (fields: Record<string, unknown>) => {
-    const lead = (await call('POST', '/leads', { fields })).body;
-    await drain(deps, org.id);
-    return (await call('GET', `/leads/${lead.id}`)).body;
   };
   /** The person's records in Salesforce, by email. */
   const records = async (email: string) => ({
@@ -36,22 +25,13 @@ describe(`one person, one Salesforce record (${engineName})`, () => {
   const log = async (leadId: string) => ((await call('GET', `/integrations/salesforce/sync/log?lead_id=${leadId}`)).body.items as any[]).filter((e) => e.object === 'Lead' || e.object === 'Contact');
   const preview = async (leadId: string) => (await call('POST', `/integrations/salesforce/sync/preview/${leadId}`)).body.objects as any[];
 
-  beforeAll(async () => {
-    world = await startWorld({ env: { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '10' } });
-    deps = engineDeps(world);
-  });
-  afterAll(() => world.close());
-  beforeEach(async () => {
-    await sb('POST', '/__sandbox/reset', { seed: 'empty' });
-    org = await connectedOrg(world, `One ${Math.random()}`);
-  });
 
   it('an existing Contact only, both create rules on: the Contact is updated, no Lead beside it (skip exists_as_contact)', async () => {
     const contact = (await sb('POST', '/__sandbox/records/Contact', { LastName: 'Known', Email: 'known@example.com', Title: 'Old' })).id;
     await settings(on, on);
     const lead = (await call('POST', '/leads', { fields: { email: 'known@example.com', title: 'CTO' } })).body;
     expect((await preview(lead.id)).map((o) => [o.object, o.action, o.reason_code])).toEqual([['Lead', 'none', 'exists_as_contact'], ['Contact', 'update', null]]);
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     expect(await records('known@example.com')).toEqual({ leads: [], contacts: [expect.objectContaining({ Id: contact, Title: 'CTO' })] });
     const after = (await call('GET', `/leads/${lead.id}`)).body;
     expect(after.sync.status).toBe('synced');
@@ -85,7 +65,7 @@ describe(`one person, one Salesforce record (${engineName})`, () => {
     await settings(on, on);
     const lead = (await call('POST', '/leads', { fields: { email: 'fresh@example.com', title: 'VP', last_name: 'Fresh', company: 'F' } })).body;
     expect((await preview(lead.id)).map((o) => [o.object, o.action, o.reason_code])).toEqual([['Lead', 'create', null], ['Contact', 'none', 'exists_as_lead']]);
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     const { leads, contacts } = await records('fresh@example.com');
     expect(leads).toHaveLength(1);
     expect(contacts).toHaveLength(0);
@@ -99,7 +79,7 @@ describe(`one person, one Salesforce record (${engineName})`, () => {
     ]));
     // Pushed again (a change): the Lead is updated, still no Contact.
     await call('PATCH', `/leads/${lead.id}`, { fields: { title: 'SVP' } });
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     expect(await records('fresh@example.com')).toEqual({ leads: [expect.objectContaining({ Title: 'SVP' })], contacts: [] });
   });
 
@@ -120,7 +100,7 @@ describe(`one person, one Salesforce record (${engineName})`, () => {
     const emails = [...Array.from({ length: 20 }, (_, i) => `mix.c${i}@example.com`), ...Array.from({ length: 20 }, (_, i) => `mix.l${i}@example.com`), ...Array.from({ length: 20 }, (_, i) => `mix.n${i}@example.com`)];
     for (const email of emails) await call('POST', '/leads', { fields: { email, title: 'T' } });
     await sb('POST', '/__sandbox/stats/reset');
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     expect((await sb('GET', '/__sandbox/stats')).api_calls).toBeLessThanOrEqual(8);
     const all = [...(await soql("SELECT Email FROM Lead WHERE Email LIKE 'mix.%'")), ...(await soql("SELECT Email FROM Contact WHERE Email LIKE 'mix.%'"))];
     expect(all.map((r) => r.Email).sort()).toEqual([...emails].sort());
@@ -128,19 +108,8 @@ describe(`one person, one Salesforce record (${engineName})`, () => {
 });
 
 describe(`every Push Rule off (${engineName})`, () => {
-  let world: ConnectedWorld;
-  let deps: EngineDeps;
-  let org: { id: string; apiKey: string };
-  const call = (method: string, path: string, body?: unknown) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
-  const sb = (method: string, path: string, body?: unknown) => sandboxControl(world.sandbox, method, path, body);
-
-  beforeAll(async () => {
-    world = await startWorld({ env: { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '10' } });
-    deps = engineDeps(world);
-    await sb('POST', '/__sandbox/reset', { seed: 'empty' });
-    org = await connectedOrg(world, 'Rules Off');
-  });
-  afterAll(() => world.close());
+  const t = syncSuite('Rules Off');
+  const { call, sb } = t;
 
   it('the lead is not_synced, nothing is written, no ids are stored; its Salesforce data is still read', async () => {
     const account = (await sb('POST', '/__sandbox/records/Account', { Name: 'Read Only Co' })).id;
@@ -151,7 +120,7 @@ describe(`every Push Rule off (${engineName})`, () => {
     const known = (await call('POST', '/leads', { fields: { email: 'readonly@example.com', title: 'X' } })).body;
     const unknown = (await call('POST', '/leads', { fields: { email: 'nobody@example.com', title: 'Y' } })).body;
     await sb('POST', '/__sandbox/stats/reset');
-    await drain(deps, org.id);
+    await drain(t.deps, t.org.id);
     const stats = await sb('GET', '/__sandbox/stats');
     expect(stats.by_kind.collections ?? 0).toBe(0);
     expect(stats.by_kind.sobject ?? 0).toBe(0);

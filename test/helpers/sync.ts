@@ -2,7 +2,8 @@
 import { createLogger } from '../../src/logger.ts';
 import { SalesforceClients } from '../../src/salesforce/client.ts';
 import { syncOnce, type EngineDeps } from '../../src/sync/engine.ts';
-import type { ConnectedWorld } from './salesforce.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { connectedOrg, sandboxControl, startWorld, type ConnectedWorld } from './salesforce.ts';
 
 export function engineDeps(world: ConnectedWorld, overrides: Partial<EngineDeps> = {}): EngineDeps {
   return {
@@ -31,6 +32,51 @@ export async function drain(deps: EngineDeps, orgId: string, maxMs = 20_000): Pr
 }
 
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/**
+ * The world of a push integration suite: LeadSync and the sandbox started once (no debounce, a
+ * 10 ms linger); before each test a clean sandbox without faults and a newly connected
+ * organization named `name …`. Registers its own hooks (a suite's own `beforeEach` runs after
+ * these); read `world`, `deps` and `org` inside tests.
+ */
+export function syncSuite(name: string) {
+  let world: ConnectedWorld;
+  let deps: EngineDeps;
+  let org: { id: string; apiKey: string };
+  const sb = (method: string, path: string, body?: unknown) => sandboxControl(world.sandbox, method, path, body);
+  const call: Call = (method, path, body) => world.api.call(method, `/api/v1/orgs/${org.id}${path}`, { token: org.apiKey, body });
+  beforeAll(async () => {
+    world = await startWorld({ env: { LEADSYNC_SYNC_DEBOUNCE_MS: '0', LEADSYNC_SYNC_BATCH_LINGER_MS: '10' } });
+    deps = engineDeps(world);
+  });
+  afterAll(() => world.close());
+  beforeEach(async () => {
+    await sb('POST', '/__sandbox/reset', { seed: 'empty' });
+    await sb('DELETE', '/__sandbox/faults');
+    org = await connectedOrg(world, `${name} ${Math.random()}`);
+  });
+  return {
+    get world() {
+      return world;
+    },
+    get deps() {
+      return deps;
+    },
+    get org() {
+      return org;
+    },
+    sb,
+    call,
+    /** SOQL as the organization's connection runs it. */
+    soql: (q: string) => deps.clients.forOrg(org.id).query<Record<string, any>>(q),
+    /** Creates a lead through the API, pushes the queue empty, and reads the lead back. */
+    push: async (fields: Record<string, unknown>) => {
+      const lead = (await call('POST', '/leads', { fields })).body;
+      await drain(deps, org.id);
+      return (await call('GET', `/leads/${lead.id}`)).body;
+    },
+  };
+}
 
 /** `count` leads created one by one by 8 concurrent API clients (steady arrival); `fields(i)` is lead i. */
 export async function createLeadsConcurrently(call: Call, count: number, fields: (i: number) => Record<string, unknown>): Promise<void> {
