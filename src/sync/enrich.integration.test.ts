@@ -89,7 +89,7 @@ describe(`enrichment against the sandbox (${engineName})`, () => {
     expect((await call('POST', '/render', { lead_id: alone.id, template })).body.text).toBe('Hi Bo, our team will follow up.');
   });
 
-  it('a Lead the push creates is routed by the t.org’s assignment rule: its rep is the rule’s owner at once, read back in one query per batch', async () => {
+  it('a Lead the push creates is routed by the org’s assignment rule: its rep is the rule’s owner at once, read back in one query per batch', async () => {
     await sb('PUT', '/__sandbox/assignment-rules/Lead', { active: true, entries: [{ owner_id: sam }] });
     await call('PUT', '/integrations/salesforce/settings', {
       push: { lead: { update_existing: true, create_when_no_match: true }, contact: { update_existing: true, create_when_no_match: false } },
